@@ -1,0 +1,71 @@
+import { EnvSchema } from './env.schema';
+
+export type DatabaseConfig =
+  | { kind: 'postgres'; url: string }
+  | { kind: 'pglite'; dataDir: string | null /* null = in memory */ };
+
+/** Typed, grouped configuration handed to feature code. Built once from the validated environment. */
+export class AppConfig {
+  readonly env: EnvSchema['NODE_ENV'];
+  readonly port: number;
+  readonly host: string;
+  readonly issuer: string;
+  readonly db: DatabaseConfig;
+  readonly dataDir: string;
+  readonly redisUrl: string | null;
+  readonly ttl: { accessToken: number; refreshToken: number; code: number; refreshGrace: number };
+  readonly bcryptCost: number;
+  readonly appSecret: string;
+  readonly seedDemo: boolean;
+  readonly logLevel: EnvSchema['LOG_LEVEL'];
+  readonly trustProxy: boolean | number | string;
+  readonly mcp: { path: string; resource: string; resourceMetadataUrl: string };
+
+  constructor(env: EnvSchema, appSecret: string) {
+    this.env = env.NODE_ENV;
+    this.port = env.PORT;
+    this.host = env.HOST;
+    this.issuer = env.ISSUER;
+    this.dataDir = env.DATA_DIR;
+    this.db = !env.DATABASE_URL
+      ? { kind: 'pglite', dataDir: `${env.DATA_DIR}/pglite` }
+      : env.DATABASE_URL === 'memory://'
+        ? { kind: 'pglite', dataDir: null }
+        : { kind: 'postgres', url: env.DATABASE_URL };
+    this.redisUrl = env.REDIS_URL ?? null;
+    this.ttl = {
+      accessToken: env.ACCESS_TOKEN_TTL,
+      refreshToken: env.REFRESH_TOKEN_TTL,
+      code: env.AUTHORIZATION_CODE_TTL,
+      refreshGrace: env.REFRESH_GRACE_SECONDS,
+    };
+    this.bcryptCost = env.BCRYPT_COST;
+    this.appSecret = appSecret;
+    this.seedDemo = env.SEED_DEMO ?? env.NODE_ENV !== 'production';
+    this.logLevel = env.LOG_LEVEL;
+    this.trustProxy = parseTrustProxy(env.TRUST_PROXY);
+    const resource = `${env.ISSUER}/mcp`;
+    const path = new URL(resource).pathname;
+    this.mcp = {
+      path,
+      resource,
+      resourceMetadataUrl: `${new URL(env.ISSUER).origin}/.well-known/oauth-protected-resource${path}`,
+    };
+  }
+
+  get isProduction(): boolean {
+    return this.env === 'production';
+  }
+
+  /** Cookies get `Secure` when the issuer is https (RFC 9700 §4.13 is about TLS everywhere). */
+  get secureCookies(): boolean {
+    return this.issuer.startsWith('https://');
+  }
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}

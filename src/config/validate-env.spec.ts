@@ -1,0 +1,61 @@
+import { AppConfig } from './app-config';
+import { InvalidEnvironmentError, validateEnv } from './validate-env';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    validateEnv(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(InvalidEnvironmentError);
+    return (err as InvalidEnvironmentError).problems;
+  }
+  throw new Error('expected validation to fail');
+}
+
+describe(validateEnv.name, () => {
+  it('should apply the documented defaults to an empty environment', () => {
+    const env = validateEnv({});
+    expect(env).toMatchObject({
+      PORT: 8000,
+      ISSUER: 'http://localhost:8000',
+      DATA_DIR: './data',
+      ACCESS_TOKEN_TTL: 3600,
+      REFRESH_TOKEN_TTL: 2592000,
+      AUTHORIZATION_CODE_TTL: 600,
+      BCRYPT_COST: 12,
+    });
+    const config = new AppConfig(env, 'x'.repeat(32));
+    expect(config.db).toEqual({ kind: 'pglite', dataDir: './data/pglite' });
+    expect(config.mcp.resource).toBe('http://localhost:8000/mcp');
+    expect(config.mcp.resourceMetadataUrl).toBe('http://localhost:8000/.well-known/oauth-protected-resource/mcp');
+    expect(config.seedDemo).toBe(true);
+  });
+
+  it('should name the variable that is wrong', () => {
+    expect(problems({ PORT: 'eighty' })[0]).toMatch(/^PORT: /);
+    expect(problems({ ACCESS_TOKEN_TTL: '5' })[0]).toMatch(/^ACCESS_TOKEN_TTL: /);
+    expect(problems({ ISSUER: 'http://localhost:8000/' })[0]).toMatch(/^ISSUER: /);
+    expect(problems({ DATABASE_URL: 'mysql://x' })[0]).toMatch(/^DATABASE_URL: /);
+    expect(problems({ SEED_DEMO: 'maybe' })[0]).toMatch(/^SEED_DEMO: /);
+  });
+
+  it('should never print the value of a secret', () => {
+    const secret = 'short-secret-value';
+    const all = problems({ APP_SECRET: secret, DATABASE_URL: 'mysql://user:hunter2@db' }).join('\n');
+    expect(all).toMatch(/APP_SECRET/);
+    expect(all).toMatch(/DATABASE_URL/);
+    expect(all).not.toContain(secret);
+    expect(all).not.toContain('hunter2');
+  });
+
+  it('should refuse to start in production without APP_SECRET', () => {
+    expect(problems({ NODE_ENV: 'production' })).toEqual(['APP_SECRET: required when NODE_ENV=production']);
+    expect(() => validateEnv({ NODE_ENV: 'production', APP_SECRET: 'p'.repeat(40) })).not.toThrow();
+  });
+
+  it('should read memory:// and postgres:// database URLs', () => {
+    const mem = new AppConfig(validateEnv({ DATABASE_URL: 'memory://' }), 'x'.repeat(32));
+    expect(mem.db).toEqual({ kind: 'pglite', dataDir: null });
+    const pg = new AppConfig(validateEnv({ DATABASE_URL: 'postgres://u@h/db' }), 'x'.repeat(32));
+    expect(pg.db).toEqual({ kind: 'postgres', url: 'postgres://u@h/db' });
+  });
+});

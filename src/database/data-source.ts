@@ -1,0 +1,51 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { mkdirSync } from 'node:fs';
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from 'src/config/app-config';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+import { createPglitePoolClass } from './pglite-pool';
+
+/**
+ * TypeORM options for either database. Both run the same migrations; `synchronize` is off
+ * everywhere (STYLE.md §6).
+ */
+export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
+  const common = {
+    type: 'postgres' as const,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    installExtensions: false,
+    // gen_random_uuid() is built into PostgreSQL ≥ 13 and PGlite; no extension needed.
+    uuidExtension: 'pgcrypto' as const,
+    logging: false,
+  };
+  if (db.kind === 'postgres') {
+    return { ...common, url: db.url, poolSize: 20, connectTimeoutMS: 5000 };
+  }
+  return { ...common, driver: { Pool: createPglitePoolClass(pgliteOpener(db.dataDir)) } };
+}
+
+/** Opens the PGlite instance on first use and closes it when TypeORM ends the pool. */
+function pgliteOpener(dataDir: string | null) {
+  let instance: Promise<PGlite> | undefined;
+  return {
+    open: () => {
+      instance ??= (async () => {
+        const { PGlite } = await import('@electric-sql/pglite');
+        if (dataDir) mkdirSync(dataDir, { recursive: true });
+        return PGlite.create(dataDir ?? undefined);
+      })();
+      return instance;
+    },
+    close: async () => {
+      if (!instance) return;
+      const db = await instance;
+      instance = undefined;
+      if (!db.closed) await db.close();
+    },
+  };
+}

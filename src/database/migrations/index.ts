@@ -1,0 +1,4 @@
+import { InitialSchema1764547200000 } from './1764547200000-InitialSchema';
+
+/** Every migration, in order. Listed explicitly so the same list runs from TypeScript and from dist/. */
+export const MIGRATIONS = [InitialSchema1764547200000];

@@ -1,0 +1,34 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import cookieParser from 'cookie-parser';
+import express, { NextFunction, Request, Response } from 'express';
+import { requestIdMiddleware } from './common/request-id.middleware';
+import { AppConfig } from './config/app-config';
+import { fromBodyParserError, OAuthErrorFilter } from './oauth/errors/oauth-error.filter';
+import { createValidationPipe } from './oauth/validation';
+
+/** Body size limits for every parser (SECURITY: hostile input). */
+export const BODY_LIMIT = '64kb';
+
+/**
+ * Everything main.ts applies to the Nest application; e2e tests call the same function so they
+ * exercise the real stack.
+ */
+export function setupApp(app: NestExpressApplication): NestExpressApplication {
+  const config = app.get(AppConfig);
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  // RFC 6749 §3.2 token requests are forms; "extended: false" keeps parameters flat strings
+  // (duplicates arrive as arrays, which the endpoints reject).
+  app.use(requestIdMiddleware);
+  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 100 }));
+  app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  // Keep body-parser's own classification (too large, malformed, bad charset) as an OAuth error.
+  app.use((err: unknown, _req: Request, _res: Response, next: NextFunction) =>
+    next(fromBodyParserError(err) ?? err),
+  );
+  app.use(cookieParser(config.appSecret));
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new OAuthErrorFilter('json'));
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,73 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppModule } from 'src/app.module';
+import { JsonLogger, LogSink } from 'src/common/json-logger';
+import { AppConfig } from 'src/config/app-config';
+import { validateEnv } from 'src/config/validate-env';
+import { setupApp } from 'src/setup-app';
+import { DataSource } from 'typeorm';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export const TEST_APP_SECRET = 'test-secret-that-is-long-enough-0123456789';
+
+export interface TestApp {
+  app: INestApplication;
+  http: ReturnType<INestApplication['getHttpServer']>;
+  config: AppConfig;
+  dataSource: DataSource;
+  database: TestDatabase;
+  /** Log lines written while the app ran (JSON strings). */
+  logs: string[];
+  close(options?: { keepDatabase?: boolean }): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  /** Reuse a database (e.g. to restart "the same server"); default: a fresh one. */
+  database?: TestDatabase;
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+}
+
+/** Boots the whole AppModule exactly as main.ts does, on a test database. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const env = {
+    NODE_ENV: 'test',
+    ISSUER: 'http://127.0.0.1:8000',
+    APP_SECRET: TEST_APP_SECRET,
+    BCRYPT_COST: '4',
+    SEED_DEMO: 'true',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'mcp-oauth-e2e-')),
+    DATABASE_URL: database.url,
+    ...options.env,
+  };
+  const config = new AppConfig(validateEnv(env), env.APP_SECRET);
+  const logs: string[] = [];
+  const sink: LogSink = (line) => logs.push(line);
+  let builder = Test.createTestingModule({ imports: [AppModule] }).overrideProvider(AppConfig).useValue(config);
+  if (options.override) builder = options.override(builder);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    bodyParser: false,
+    logger: new JsonLogger(config.logLevel, sink),
+  });
+  setupApp(app);
+  await app.init();
+  return {
+    app,
+    http: app.getHttpServer(),
+    config,
+    dataSource: app.get(DataSource),
+    database,
+    logs,
+    async close({ keepDatabase = false } = {}) {
+      await app.close();
+      if (!keepDatabase) await database.drop();
+    },
+  };
+}

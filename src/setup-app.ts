@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import express, { NextFunction, Request, Response } from 'express';
+import { publicCorsMiddleware } from './common/cors.middleware';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { AppConfig } from './config/app-config';
 import { fromBodyParserError, OAuthErrorFilter } from './oauth/errors/oauth-error.filter';
@@ -20,6 +21,7 @@ export function setupApp(app: NestExpressApplication): NestExpressApplication {
   // RFC 6749 §3.2 token requests are forms; "extended: false" keeps parameters flat strings
   // (duplicates arrive as arrays, which the endpoints reject).
   app.use(requestIdMiddleware);
+  app.use(publicCorsMiddleware);
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 100 }));
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   // Keep body-parser's own classification (too large, malformed, bad charset) as an OAuth error.

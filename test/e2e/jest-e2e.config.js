@@ -8,7 +8,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json', 'mjs', 'cjs'],
   transform: swc.transform,
   transformIgnorePatterns: swc.transformIgnorePatterns,
-  moduleNameMapper: { '^src/(.*)$': '<rootDir>/src/$1' },
+  moduleNameMapper: { '^src/(.*)$': '<rootDir>/src/$1', '^test/(.*)$': '<rootDir>/test/$1' },
   testEnvironment: 'node',
   testTimeout: 60000,
 };

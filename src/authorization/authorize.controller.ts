@@ -1,0 +1,46 @@
+import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Public } from 'src/bearer/public.decorator';
+import { sendHtml } from 'src/common/html/send-html';
+import { OAuthErrorFilter } from 'src/oauth/errors/oauth-error.filter';
+import type { RawParams } from 'src/oauth/request-params';
+import { AuthorizeService, Outcome } from './authorize.service';
+import { LoginService } from './login.service';
+
+/** Sends an Outcome: 303 after a form POST (never 307, RFC 9700 §4.12), 302 otherwise. */
+export function send(res: Response, outcome: Outcome, method: string): void {
+  if (outcome.kind === 'page') return sendHtml(res, outcome.status, outcome.html);
+  res.setHeader('Cache-Control', 'no-store');
+  res.redirect(method === 'POST' ? 303 : 302, outcome.url);
+}
+
+/** The browser-facing interaction: /authorize, /login, /consent. Errors render as pages. */
+@Public()
+@Controller()
+@UseFilters(new OAuthErrorFilter('html'))
+export class AuthorizeController {
+  constructor(
+    private readonly authorizeService: AuthorizeService,
+    private readonly loginService: LoginService,
+  ) {}
+
+  @Get(['oauth/authorize', 'authorize'])
+  async authorize(@Query() query: RawParams, @Req() req: Request, @Res() res: Response): Promise<void> {
+    send(res, await this.authorizeService.authorize(query, req.originalUrl, req, res), req.method);
+  }
+
+  @Post(['consent'])
+  async consent(@Body() body: RawParams, @Req() req: Request, @Res() res: Response): Promise<void> {
+    send(res, await this.authorizeService.decide(body ?? {}, req, res), req.method);
+  }
+
+  @Get('login')
+  showLogin(@Query() query: RawParams, @Req() req: Request, @Res() res: Response): void {
+    send(res, this.loginService.show(query, req, res), req.method);
+  }
+
+  @Post('login')
+  async login(@Body() body: RawParams, @Req() req: Request, @Res() res: Response): Promise<void> {
+    send(res, await this.loginService.submit(body ?? {}, req, res), req.method);
+  }
+}

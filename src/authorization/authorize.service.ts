@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ClientsService } from 'src/clients/clients.service';
+import { Clock } from 'src/common/clock';
+import { AppConfig } from 'src/config/app-config';
+import { ConsentService } from 'src/consent/consent.service';
+import { PageError } from 'src/oauth/errors/oauth-errors';
+import { OAuthError } from 'src/oauth/errors/oauth.error';
+import { isLoopbackHttp } from 'src/oauth/redirect-uri';
+import { RawParams } from 'src/oauth/request-params';
+import { isSubset } from 'src/oauth/scope';
+import { Session, SessionService } from 'src/users/session.service';
+import { User } from 'src/users/user.entity';
+import { UsersService } from 'src/users/users.service';
+import { AuthorizationCodesService } from './authorization-codes.service';
+import { AuthorizationRequest, AuthorizeContext, validateAuthorizationRequest } from './authorize-request';
+import { consentPage } from './pages/consent.page';
+
+/** What the controller sends: a redirect, or an HTML page. */
+export type Outcome = { kind: 'redirect'; url: string } | { kind: 'page'; status: number; html: string };
+
+const FRESH_LOGIN_SECONDS = 120;
+
+/**
+ * The authorization endpoint's logic (RFC 6749 §4.1): validate, make sure a person is signed in,
+ * ask for consent unless it was already given, then issue a code.
+ */
+@Injectable()
+export class AuthorizeService {
+  private readonly ctx: AuthorizeContext;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clients: ClientsService,
+    private readonly users: UsersService,
+    private readonly sessions: SessionService,
+    private readonly consents: ConsentService,
+    private readonly codes: AuthorizationCodesService,
+    private readonly clock: Clock,
+  ) {
+    this.ctx = {
+      issuer: config.issuer,
+      resource: config.mcp.resource,
+      findClient: (id) => this.clients.findByClientId(id),
+    };
+  }
+
+  /** GET /authorize. */
+  async authorize(params: RawParams, originalUrl: string, req: Request, res: Response): Promise<Outcome> {
+    const request = await validateAuthorizationRequest(params, this.ctx);
+    const signedIn = await this.signedInUser(req, res);
+    const mustLogin =
+      !signedIn ||
+      (request.prompt.has('login') && signedIn.session.authTime < this.clock.nowSeconds() - FRESH_LOGIN_SECONDS);
+    if (mustLogin) {
+      if (request.prompt.has('none')) throw this.toClient(request, new OAuthError('login_required', 'login required'));
+      return { kind: 'redirect', url: `/login?return_to=${encodeURIComponent(originalUrl)}` };
+    }
+    const { user, session } = signedIn!;
+    this.checkUserScope(request, user);
+    const remembered = !request.prompt.has('consent') && (await this.consents.covers(user.id, request.client.clientId, request.scope));
+    if (remembered) return this.issueCode(request, user);
+    if (request.prompt.has('none')) throw this.toClient(request, new OAuthError('consent_required', 'consent required'));
+    return { kind: 'page', status: 200, html: this.renderConsent(request, user, session) };
+  }
+
+  /** POST /consent: the person's decision, with the request replayed and validated again. */
+  async decide(body: RawParams, req: Request, res: Response): Promise<Outcome> {
+    const signedIn = await this.signedInUser(req, res);
+    if (!signedIn) throw new PageError('access_denied', 'your session has expired; start again from the application', 403);
+    if (!this.sessions.verifySessionCsrf(signedIn.session, body.csrf_token)) {
+      throw new PageError('access_denied', 'the form expired or was tampered with; start again from the application', 403);
+    }
+    const { csrf_token: _csrf, decision, ...params } = body;
+    const request = await validateAuthorizationRequest(params, this.ctx);
+    if (decision !== 'approve') {
+      throw this.toClient(request, new OAuthError('access_denied', 'the user denied the request'));
+    }
+    this.checkUserScope(request, signedIn.user);
+    await this.consents.grant(signedIn.user.id, request.client.clientId, request.scope);
+    return this.issueCode(request, signedIn.user);
+  }
+
+  private async issueCode(request: AuthorizationRequest, user: User): Promise<Outcome> {
+    const code = await this.codes.issue({
+      clientId: request.client.clientId,
+      userId: user.id,
+      redirectUri: request.redirectUri,
+      scope: request.scope,
+      resource: request.resource,
+      codeChallenge: request.codeChallenge,
+    });
+    const url = new URL(request.redirectUri);
+    url.searchParams.set('code', code);
+    if (request.state !== undefined) url.searchParams.set('state', request.state);
+    url.searchParams.set('iss', this.config.issuer);
+    return { kind: 'redirect', url: url.toString() };
+  }
+
+  /** The person may only grant scopes they hold themselves (offline_access is not a permission). */
+  private checkUserScope(request: AuthorizationRequest, user: User): void {
+    const needed = request.scope.filter((s) => s !== 'offline_access');
+    if (!isSubset(needed, user.scopes)) {
+      throw this.toClient(request, new OAuthError('invalid_scope', 'requested scope is not allowed for this user'));
+    }
+  }
+
+  private toClient(request: AuthorizationRequest, error: OAuthError): OAuthError {
+    return error.redirectTo({ redirectUri: request.redirectUri, state: request.state, iss: this.config.issuer });
+  }
+
+  private async signedInUser(req: Request, res: Response): Promise<{ user: User; session: Session } | null> {
+    const session = this.sessions.read(req);
+    if (!session) return null;
+    const user = await this.users.findById(session.userId);
+    if (!user || user.disabled) {
+      this.sessions.end(res);
+      return null;
+    }
+    return { user, session };
+  }
+
+  private renderConsent(request: AuthorizationRequest, user: User, session: Session): string {
+    const hidden: Record<string, string> = {
+      response_type: 'code',
+      client_id: request.client.clientId,
+      redirect_uri: request.redirectUri,
+      scope: request.scope.join(' '),
+      code_challenge: request.codeChallenge,
+      code_challenge_method: 'S256',
+      resource: request.resource,
+    };
+    if (request.state !== undefined) hidden.state = request.state;
+    const redirect = new URL(request.redirectUri);
+    return consentPage({
+      clientName: request.client.clientName,
+      clientId: request.client.clientId,
+      redirectHost: redirect.host || redirect.protocol,
+      localhostOnly: request.client.redirectUris.every(isLoopbackHttp),
+      scopes: request.scope,
+      resource: request.resource,
+      username: user.username,
+      csrfToken: session.csrf,
+      hidden,
+    });
+  }
+}

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from 'src/common/clock';
+import { sha256Hex } from 'src/common/hashing';
+import { PasswordHasher } from 'src/common/password-hasher';
+import { AppConfig } from 'src/config/app-config';
+import { InvalidClient, InvalidRequest } from 'src/oauth/errors/oauth-errors';
+import { RawParams } from 'src/oauth/request-params';
+import { verifyClientSecret } from './client-secret';
+import { ClientsRepository } from './clients.repository';
+import { OAuthClient, TokenEndpointAuthMethod } from './oauth-client.entity';
+
+export interface AuthenticatedClient {
+  client: OAuthClient;
+  method: TokenEndpointAuthMethod;
+}
+
+interface PresentedCredentials {
+  clientId: string;
+  secret?: string;
+  method: TokenEndpointAuthMethod;
+}
+
+const VERIFIED_CACHE_TTL_MS = 5 * 60_000;
+const VERIFIED_CACHE_MAX = 2000;
+
+/**
+ * Client authentication at the token, revocation and introspection endpoints (RFC 6749 §2.3):
+ * client_secret_basic, client_secret_post, or none for public clients. Every failure is
+ * `invalid_client` (401, with a Basic challenge when the header was used) — never `invalid_grant`,
+ * because MCP clients re-register only on invalid_client (MCP.md checklist 19).
+ */
+@Injectable()
+export class ClientAuthenticator {
+  /** Successful bcrypt verifications, so a human-chosen secret costs one bcrypt per 5 minutes. */
+  private readonly verified = new Map<string, { storedHash: string; until: number }>();
+
+  constructor(
+    private readonly clients: ClientsRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async authenticate(authorization: string | undefined, body: RawParams): Promise<AuthenticatedClient> {
+    const presented = this.presented(authorization, body);
+    const viaHeader = presented.method === 'client_secret_basic';
+    const fail = (description = 'client authentication failed') =>
+      InvalidClient(description, viaHeader ? this.config.issuer : undefined);
+
+    const client = await this.clients.findByClientId(presented.clientId);
+    if (!client || client.disabled) throw fail();
+    const isPublic = client.tokenEndpointAuthMethod === 'none' || !client.clientSecretHash;
+    if (isPublic) {
+      if (presented.method !== 'none') throw fail('public clients authenticate with none');
+      return { client, method: 'none' };
+    }
+    if (presented.method === 'none') throw fail('client authentication required');
+    // Clients that chose a method at registration are held to it (RFC 7591 §2); administered
+    // clients may use either secret method, which are equally strong.
+    if (client.source !== 'admin' && presented.method !== client.tokenEndpointAuthMethod) {
+      throw fail(`client must authenticate with ${client.tokenEndpointAuthMethod}`);
+    }
+    if (client.clientSecretExpiresAt && client.clientSecretExpiresAt <= this.clock.now()) throw fail('client secret expired');
+    if (!(await this.verifySecret(client, presented.secret!))) throw fail();
+    return { client, method: presented.method };
+  }
+
+  private presented(authorization: string | undefined, body: RawParams): PresentedCredentials {
+    const bodyId = body.client_id;
+    const bodySecret = body.client_secret;
+    if (Array.isArray(bodyId) || Array.isArray(bodySecret)) throw InvalidRequest('client credentials must be given once');
+    if (authorization !== undefined && /^basic /i.test(authorization)) {
+      if (bodySecret !== undefined) throw InvalidRequest('use only one client authentication method');
+      const { clientId, secret } = parseBasic(authorization.slice(6).trim(), this.config.issuer);
+      if (typeof bodyId === 'string' && bodyId !== clientId) throw InvalidRequest('client_id does not match');
+      return { clientId, secret, method: 'client_secret_basic' };
+    }
+    if (typeof bodyId !== 'string' || bodyId === '') throw InvalidClient('client authentication required');
+    if (typeof bodySecret === 'string' && bodySecret !== '') {
+      return { clientId: bodyId, secret: bodySecret, method: 'client_secret_post' };
+    }
+    return { clientId: bodyId, method: 'none' };
+  }
+
+  private async verifySecret(client: OAuthClient, secret: string): Promise<boolean> {
+    const stored = client.clientSecretHash!;
+    if (!stored.startsWith('bcrypt:')) return verifyClientSecret(secret, stored, this.hasher);
+    const key = `${client.clientId}\0${sha256Hex(secret)}`;
+    const hit = this.verified.get(key);
+    const now = Date.now();
+    if (hit && hit.storedHash === stored && hit.until > now) return true;
+    const ok = await verifyClientSecret(secret, stored, this.hasher);
+    if (ok) {
+      if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(key, { storedHash: stored, until: now + VERIFIED_CACHE_TTL_MS });
+    }
+    return ok;
+  }
+}
+
+/** RFC 6749 §2.3.1: the id and secret are form-urlencoded before Basic encoding. */
+function parseBasic(encoded: string, realm: string): { clientId: string; secret: string } {
+  const fail = () => InvalidClient('malformed basic credentials', realm);
+  if (!/^[A-Za-z0-9+/]+=*$/.test(encoded)) throw fail();
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const sep = decoded.indexOf(':');
+  if (sep <= 0) throw fail();
+  try {
+    const unform = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+    return { clientId: unform(decoded.slice(0, sep)), secret: unform(decoded.slice(sep + 1)) };
+  } catch {
+    throw fail();
+  }
+}

@@ -1,0 +1,37 @@
+import { AppConfig } from 'src/config/app-config';
+import { SCOPE_DESCRIPTIONS } from 'src/oauth/oauth.constants';
+
+/**
+ * RFC 8414 §2 metadata. `issuer` is byte-identical to ISSUER and to the protected resource
+ * metadata's authorization_servers[0] (MCP.md checklist 4); every endpoint listed is served.
+ */
+export function authorizationServerMetadata(config: AppConfig, grantTypes: string[]): Record<string, unknown> {
+  const base = config.issuer;
+  return {
+    issuer: base,
+    authorization_endpoint: `${base}/oauth/authorize`,
+    token_endpoint: `${base}/oauth/token`,
+    jwks_uri: `${base}/.well-known/jwks.json`,
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: grantTypes,
+    code_challenge_methods_supported: ['S256'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    scopes_supported: Object.keys(SCOPE_DESCRIPTIONS).filter((s) => s !== 'openid'),
+    authorization_response_iss_parameter_supported: true,
+    resource_indicators_supported: true,
+    service_documentation: `${base}/`,
+  };
+}
+
+/**
+ * OpenID Provider metadata (OIDC Discovery §3): the same document plus the fields the OIDC schema
+ * requires. This server issues no ID tokens yet, so it lists the signing algorithm it would use.
+ */
+export function openIdConfiguration(config: AppConfig, grantTypes: string[]): Record<string, unknown> {
+  return {
+    ...authorizationServerMetadata(config, grantTypes),
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['ES256'],
+  };
+}

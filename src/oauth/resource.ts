@@ -1,0 +1,19 @@
+/**
+ * RFC 8707 resource indicators. This server protects one resource, its MCP endpoint; a presented
+ * value matches when it is that URI, tolerating upper-case scheme/host and, for an origin-only URI,
+ * a trailing slash (MCP.md checklist 14).
+ */
+export function resourceMatches(presented: string, canonical: string): boolean {
+  if (presented === canonical) return true;
+  let a: URL;
+  let b: URL;
+  try {
+    a = new URL(presented);
+    b = new URL(canonical);
+  } catch {
+    return false;
+  }
+  if (a.hash || presented.includes('#') || a.username || a.password) return false;
+  const path = (u: URL) => (u.pathname === '/' ? '' : u.pathname);
+  return a.origin === b.origin && path(a) === path(b) && a.search === b.search;
+}

@@ -1,0 +1,30 @@
+import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Public } from 'src/bearer/public.decorator';
+import { InvalidRequest } from 'src/oauth/errors/oauth-errors';
+import type { RawParams } from 'src/oauth/request-params';
+import { TokenResponse } from './token-issuer.service';
+import { TokenService } from './token.service';
+
+@Public()
+@Controller()
+export class TokenController {
+  constructor(private readonly tokens: TokenService) {}
+
+  @Post(['oauth/token', 'token'])
+  @HttpCode(200)
+  async token(
+    @Headers('authorization') authorization: string | undefined,
+    @Body() body: RawParams,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TokenResponse> {
+    if (!req.is('application/x-www-form-urlencoded')) {
+      throw InvalidRequest('content type must be application/x-www-form-urlencoded');
+    }
+    const response = await this.tokens.exchange(authorization, body ?? {});
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Pragma', 'no-cache');
+    return response;
+  }
+}

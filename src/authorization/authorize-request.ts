@@ -38,7 +38,7 @@ export async function checkClient(params: RawParams, ctx: AuthorizeContext): Pro
   const clientId = pageParam(params, 'client_id');
   if (!clientId) throw new PageError('invalid_request', 'client_id is required');
   const client = await ctx.findClient(clientId);
-  if (!client || client.disabled) throw new PageError('invalid_client', 'unknown client');
+  if (!client || client.disabled) throw new PageError('invalid_client', 'unknown client', 400);
   return client;
 }
 

@@ -1,0 +1,355 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { AddressInfo } from 'node:net';
+import { AuditService } from 'src/audit/audit.service';
+import { TokenRejectedError, TokenVerifier, VerifiedAccessToken } from 'src/tokens/keys/token-verifier';
+import request from 'supertest';
+import { createTestApp, TestApp } from './create-test-app';
+
+const ISSUER = 'http://127.0.0.1:8000';
+const RESOURCE = `${ISSUER}/mcp`;
+const PRM = `${ISSUER}/.well-known/oauth-protected-resource/mcp`;
+const ALICE = '0b7d3a52-4c1e-4f7a-9d35-2f1e7c0a9b11';
+const BOB = '6f2c9e14-8a3b-4d5e-b1c7-3e9f0a2d4c22';
+const EXPIRES_AT = Math.floor(Date.parse('2030-01-01T00:00:00Z') / 1000);
+
+/** Fixed strings standing for verified tokens with chosen subjects and scopes. */
+const TOKENS: Record<string, { sub: string; scope: string[] }> = {
+  'alice-read': { sub: ALICE, scope: ['read'] },
+  'alice-rw': { sub: ALICE, scope: ['read', 'write'] },
+  'bob-rw': { sub: BOB, scope: ['read', 'write'] },
+};
+
+class FakeTokenVerifier extends TokenVerifier {
+  async verify(token: string, expectedAudience: string): Promise<VerifiedAccessToken> {
+    const known = TOKENS[token];
+    if (!known) throw new TokenRejectedError('signature');
+    if (expectedAudience !== RESOURCE) throw new TokenRejectedError('audience');
+    return {
+      jti: `jti-${token}`,
+      sub: known.sub,
+      clientId: 'e2e-client',
+      scope: known.scope,
+      audience: RESOURCE,
+      issuedAt: EXPIRES_AT - 3600,
+      expiresAt: EXPIRES_AT,
+    };
+  }
+}
+
+const MCP_HEADERS = {
+  Accept: 'application/json, text/event-stream',
+  'Content-Type': 'application/json',
+  'MCP-Protocol-Version': '2025-11-25',
+};
+
+const rpc = (method: string, params?: unknown, id: number | string = 1) => ({ jsonrpc: '2.0', id, method, params });
+
+describe('MCP resource server (e2e)', () => {
+  let t: TestApp;
+  let url: URL;
+  const clients: Client[] = [];
+
+  const connect = async (token: string): Promise<Client> => {
+    const client = new Client({ name: 'e2e', version: '1.0.0' });
+    const transport = new StreamableHTTPClientTransport(url, {
+      requestInit: { headers: { Authorization: `Bearer ${token}` } },
+    });
+    await client.connect(transport);
+    clients.push(client);
+    return client;
+  };
+
+  const mcpPost = (body: unknown, token?: string) => {
+    const req = request(t.http).post('/mcp').set(MCP_HEADERS);
+    if (token) req.set('Authorization', `Bearer ${token}`);
+    return req.send(body as object);
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      env: { ISSUER },
+      override: (b) => b.overrideProvider(TokenVerifier).useValue(new FakeTokenVerifier()),
+    });
+    await t.app.listen(0, '127.0.0.1');
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    url = new URL(`http://127.0.0.1:${port}/mcp`);
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await t.close();
+  });
+
+  describe('authentication', () => {
+    it('should answer a request without a token with 401 and the baseline challenge', async () => {
+      const res = await mcpPost(rpc('initialize')).expect(401);
+      expect(res.headers['www-authenticate']).toBe(`Bearer scope="read write", resource_metadata="${PRM}"`);
+      expect(res.body).toEqual({ error: 'unauthorized', error_description: 'authentication required' });
+    });
+
+    it('should answer an unknown token with 401 invalid_token', async () => {
+      const res = await mcpPost(rpc('tools/list'), 'forged').expect(401);
+      expect(res.headers['www-authenticate']).toBe(
+        `Bearer error="invalid_token", error_description="invalid access token", scope="read write", ` +
+          `resource_metadata="${PRM}"`,
+      );
+    });
+
+    it('should ignore a token in the query string', async () => {
+      const res = await request(t.http).post('/mcp?access_token=alice-rw').set(MCP_HEADERS).send(rpc('ping'));
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).not.toContain('error=');
+    });
+
+    it('should answer a malformed Authorization header with 400 invalid_request', async () => {
+      const res = await mcpPost(rpc('ping')).set('Authorization', 'Bearer two words').expect(400);
+      expect(res.body.error).toBe('invalid_request');
+    });
+  });
+
+  describe('over the MCP SDK client', () => {
+    it('should initialize and list the tools with their scopes', async () => {
+      const client = await connect('alice-read');
+      expect(client.getServerVersion()).toMatchObject({ name: 'mcp-oauth-server' });
+      const { tools } = await client.listTools();
+      expect(tools.map((tool) => [tool.name, tool._meta?.securitySchemes])).toEqual([
+        ['greet', [{ type: 'oauth2', scopes: ['read'] }]],
+        ['whoami', [{ type: 'oauth2', scopes: ['read'] }]],
+        ['notes_add', [{ type: 'oauth2', scopes: ['write'] }]],
+        ['notes_list', [{ type: 'oauth2', scopes: ['read'] }]],
+      ]);
+      expect(tools[0].inputSchema).toMatchObject({ type: 'object', required: ['name'] });
+    });
+
+    it('should call greet', async () => {
+      const client = await connect('alice-read');
+      const result = await client.callTool({ name: 'greet', arguments: { name: 'Ada' } });
+      expect(result).toEqual({ content: [{ type: 'text', text: 'Hello, Ada!' }] });
+    });
+
+    it('should return a bad argument as a tool error, not an HTTP error', async () => {
+      const client = await connect('alice-read');
+      const result = await client.callTool({ name: 'greet', arguments: { name: 42 } });
+      expect(result).toEqual({ content: [{ type: 'text', text: 'invalid arguments: name' }], isError: true });
+    });
+
+    it('should tell the caller who they are', async () => {
+      const client = await connect('alice-read');
+      const result = await client.callTool({ name: 'whoami', arguments: {} });
+      expect(result.structuredContent).toEqual({
+        subject: ALICE,
+        clientId: 'e2e-client',
+        scopes: ['read'],
+        expiresAt: '2030-01-01T00:00:00.000Z',
+      });
+    });
+
+    it('should keep notes per subject, newest first', async () => {
+      const alice = await connect('alice-rw');
+      const bob = await connect('bob-rw');
+      await alice.callTool({ name: 'notes_add', arguments: { text: 'alice one' } });
+      await alice.callTool({ name: 'notes_add', arguments: { text: 'alice two' } });
+      await bob.callTool({ name: 'notes_add', arguments: { text: 'bob one' } });
+
+      const listed = await alice.callTool({ name: 'notes_list', arguments: {} });
+      const texts = (listed.structuredContent as { notes: { text: string }[] }).notes.map((n) => n.text);
+      expect(texts).toEqual(['alice two', 'alice one']);
+      const limited = await alice.callTool({ name: 'notes_list', arguments: { limit: 1 } });
+      expect((limited.structuredContent as { notes: unknown[] }).notes).toHaveLength(1);
+      const rows = await t.dataSource.query(`SELECT owner, text FROM notes ORDER BY created_at`);
+      expect(rows).toEqual([
+        { owner: ALICE, text: 'alice one' },
+        { owner: ALICE, text: 'alice two' },
+        { owner: BOB, text: 'bob one' },
+      ]);
+    });
+
+    it('should refuse a call that needs more scope so the client can step up', async () => {
+      const client = await connect('alice-read');
+      await expect(client.callTool({ name: 'notes_add', arguments: { text: 'x' } })).rejects.toThrow(/403/);
+    });
+  });
+
+  describe('per-tool scopes on the wire', () => {
+    it('should answer tools/call of a tool the token may not use with 403 and a step-up challenge', async () => {
+      const res = await mcpPost(rpc('tools/call', { name: 'notes_add', arguments: { text: 'x' } }), 'alice-read');
+      expect(res.status).toBe(403);
+      expect(res.headers['www-authenticate']).toBe(
+        `Bearer error="insufficient_scope", error_description="requires scope write", scope="read write", ` +
+          `resource_metadata="${PRM}"`,
+      );
+      expect(res.body).toEqual({ error: 'insufficient_scope', error_description: 'requires scope write' });
+    });
+
+    it('should check every tools/call of a batch', async () => {
+      const batch = [
+        rpc('tools/call', { name: 'greet', arguments: { name: 'a' } }, 1),
+        rpc('tools/call', { name: 'notes_add', arguments: { text: 'x' } }, 2),
+      ];
+      await mcpPost(batch, 'alice-read').expect(403);
+    });
+
+    it('should answer an unknown tool with a JSON-RPC error', async () => {
+      const res = await mcpPost(rpc('tools/call', { name: 'nope', arguments: {} }), 'alice-read').expect(200);
+      expect(res.body).toMatchObject({ id: 1, error: { code: -32602, message: 'unknown tool' } });
+    });
+  });
+
+  describe('Streamable HTTP', () => {
+    it('should answer GET and DELETE with 405 and Allow', async () => {
+      for (const method of ['get', 'delete'] as const) {
+        const res = await request(t.http)[method]('/mcp').set('Authorization', 'Bearer alice-read').expect(405);
+        expect(res.headers['allow']).toBe('POST, OPTIONS');
+        expect(res.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });
+      }
+    });
+
+    it('should answer a notification with 202 and no body', async () => {
+      const res = await mcpPost({ jsonrpc: '2.0', method: 'notifications/initialized' }, 'alice-read').expect(202);
+      expect(res.text).toBe('');
+    });
+
+    it('should answer an unsupported MCP-Protocol-Version with 400', async () => {
+      const res = await mcpPost(rpc('tools/list'), 'alice-read').set('MCP-Protocol-Version', '1999-01-01').expect(400);
+      expect(res.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });
+    });
+
+    it('should answer server/discover with 404 and -32601 so modern clients fall back to initialize', async () => {
+      const res = await mcpPost(rpc('server/discover', {}, 'd1'), 'alice-read').expect(404);
+      expect(res.body).toEqual({ jsonrpc: '2.0', id: 'd1', error: { code: -32601, message: 'Method not found' } });
+    });
+
+    it('should answer initialize for older protocol revisions', async () => {
+      const res = await mcpPost(
+        rpc('initialize', { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'old', version: '1' } }),
+        'alice-read',
+      ).expect(200);
+      expect(res.body.result.protocolVersion).toBe('2025-03-26');
+      expect(res.headers['mcp-session-id']).toBeUndefined();
+    });
+  });
+
+  describe('origin, host and CORS', () => {
+    it('should answer a preflight with 204 and the CORS headers, without a token', async () => {
+      const res = await request(t.http)
+        .options('/mcp')
+        .set('Origin', ISSUER)
+        .set('Access-Control-Request-Method', 'POST')
+        .set('Access-Control-Request-Headers', 'authorization, content-type, mcp-protocol-version')
+        .expect(204);
+      expect(res.headers['access-control-allow-origin']).toBe(ISSUER);
+      expect(res.headers['access-control-allow-methods']).toBe('GET, POST, DELETE, OPTIONS');
+      expect(res.headers['access-control-allow-headers']).toBe(
+        'Authorization, Content-Type, Accept, Mcp-Protocol-Version, Mcp-Session-Id, Mcp-Method, Mcp-Name, Last-Event-ID',
+      );
+      expect(res.headers['access-control-expose-headers']).toBe('WWW-Authenticate, Mcp-Session-Id, Mcp-Protocol-Version');
+      expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+      expect(res.headers['vary']).toContain('Origin');
+    });
+
+    it('should let a browser client read the challenge of a 401', async () => {
+      const res = await mcpPost(rpc('initialize')).set('Origin', ISSUER).expect(401);
+      expect(res.headers['access-control-allow-origin']).toBe(ISSUER);
+      expect(res.headers['access-control-expose-headers']).toContain('WWW-Authenticate');
+    });
+
+    it('should refuse a foreign Origin with 403, even with a valid token', async () => {
+      const res = await mcpPost(rpc('tools/list'), 'alice-read').set('Origin', 'http://evil.example').expect(403);
+      expect(res.body).toEqual({ error: 'access_denied', error_description: 'origin not allowed' });
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+      await request(t.http).options('/mcp').set('Origin', 'http://evil.example').expect(403);
+    });
+
+    it('should refuse a non-loopback Host while the issuer is loopback (DNS rebinding)', async () => {
+      const res = await mcpPost(rpc('tools/list'), 'alice-read').set('Host', 'evil.example').expect(403);
+      expect(res.body).toEqual({ error: 'access_denied', error_description: 'host not allowed' });
+      await mcpPost(rpc('tools/list'), 'alice-read').set('Host', 'localhost').expect(200);
+    });
+  });
+
+  describe('REST mirror', () => {
+    it('should list the tools with their required scopes to any valid token', async () => {
+      await request(t.http).get('/tools').expect(401);
+      const res = await request(t.http).get('/tools').set('Authorization', 'Bearer alice-read').expect(200);
+      expect(res.body.tools.map((tool: { name: string; requiredScopes: string[] }) => [tool.name, tool.requiredScopes]))
+        .toEqual([
+          ['greet', ['read']],
+          ['whoami', ['read']],
+          ['notes_add', ['write']],
+          ['notes_list', ['read']],
+        ]);
+    });
+
+    it('should call greet', async () => {
+      const res = await request(t.http)
+        .post('/tools/greet')
+        .set('Authorization', 'Bearer alice-read')
+        .send({ name: 'Ada' })
+        .expect(200);
+      expect(res.body).toEqual({ content: [{ type: 'text', text: 'Hello, Ada!' }] });
+      expect(res.headers['cache-control']).toBe('no-store');
+    });
+
+    it('should answer bad arguments with 400 invalid_request naming the argument', async () => {
+      const res = await request(t.http)
+        .post('/tools/greet')
+        .set('Authorization', 'Bearer alice-read')
+        .send({ name: '' })
+        .expect(400);
+      expect(res.body).toEqual({ error: 'invalid_request', error_description: 'invalid name' });
+    });
+
+    it('should answer an unknown tool with 404', async () => {
+      const res = await request(t.http).post('/tools/nope').set('Authorization', 'Bearer alice-read').send({});
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({ error: 'not_found', error_description: 'unknown tool' });
+    });
+
+    it('should answer a tool the token may not use with 403 and the step-up challenge', async () => {
+      const res = await request(t.http)
+        .post('/tools/notes_add')
+        .set('Authorization', 'Bearer alice-read')
+        .send({ text: 'x' })
+        .expect(403);
+      expect(res.headers['www-authenticate']).toBe(
+        `Bearer error="insufficient_scope", error_description="requires scope write", scope="read write", ` +
+          `resource_metadata="${PRM}"`,
+      );
+    });
+  });
+
+  describe('audit', () => {
+    it('should record every tool call with outcome, principal, tool and duration, never the arguments', async () => {
+      await request(t.http)
+        .post('/tools/greet')
+        .set('Authorization', 'Bearer bob-rw')
+        .send({ name: 'Audit-Marker-Name' })
+        .expect(200);
+      await t.app.get(AuditService).flush();
+      const rows: { outcome: string; user_id: string; client_id: string; details: Record<string, unknown> }[] =
+        await t.dataSource.query(`SELECT outcome, user_id, client_id, details FROM audit_events WHERE type = 'tool.called'`);
+      expect(rows.length).toBeGreaterThan(5);
+      const rest = rows.find((r) => r.user_id === BOB && r.details.transport === 'rest');
+      expect(rest).toEqual({
+        outcome: 'success',
+        user_id: BOB,
+        client_id: 'e2e-client',
+        details: { tool: 'greet', transport: 'rest', durationMs: expect.any(Number) },
+      });
+      expect(rows).toContainEqual(
+        expect.objectContaining({
+          outcome: 'failure',
+          details: expect.objectContaining({ tool: 'greet', transport: 'mcp', reason: 'invalid_arguments' }),
+        }),
+      );
+      expect(rows).toContainEqual(
+        expect.objectContaining({
+          outcome: 'failure',
+          user_id: ALICE,
+          details: expect.objectContaining({ tool: 'notes_add', transport: 'mcp', reason: 'insufficient_scope' }),
+        }),
+      );
+      expect(JSON.stringify(rows)).not.toMatch(/Audit-Marker-Name|alice one|Ada/);
+    });
+  });
+});

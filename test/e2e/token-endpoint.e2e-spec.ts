@@ -1,0 +1,183 @@
+import { decodeJwt } from 'jose';
+import request from 'supertest';
+import { Clock } from 'src/common/clock';
+import { DEMO_CLIENT } from 'src/seed/demo-data';
+import { TokenVerifier } from 'src/tokens/keys/token-verifier';
+import { basic, insertClient } from '../factories/client.factory';
+import { MutableClock } from '../fakes/mutable-clock';
+import { authorizeAsUser, demoBasic, exchangeCode } from '../support/browser';
+import { createTestApp, TestApp } from './create-test-app';
+
+describe('POST /oauth/token, grant_type=authorization_code (e2e)', () => {
+  let t: TestApp;
+  const clock = new MutableClock();
+  const token = (body: Record<string, string>, auth?: string) => {
+    const req = request(t.http).post('/oauth/token').type('form');
+    if (auth) req.set('Authorization', auth);
+    return req.send(body);
+  };
+  const expectError = (res: request.Response, status: number, error: string, description?: string) => {
+    expect({ status: res.status, error: res.body.error }).toEqual({ status, error });
+    if (description) expect(res.body.error_description).toBe(description);
+    expect(res.headers['cache-control']).toBe('no-store');
+  };
+  const verify = (accessToken: string) => t.app.get(TokenVerifier).verify(accessToken, t.config.mcp.resource);
+
+  beforeAll(async () => {
+    t = await createTestApp({ override: (b) => b.overrideProvider(Clock).useValue(clock) });
+  });
+  afterAll(() => t.close());
+
+  describe('client authentication', () => {
+    it('should require a form body', async () => {
+      const res = await request(t.http)
+        .post('/oauth/token')
+        .set('Authorization', demoBasic())
+        .send({ grant_type: 'authorization_code' });
+      expectError(res, 400, 'invalid_request', 'content type must be application/x-www-form-urlencoded');
+    });
+
+    it('should answer an unknown client with invalid_client and a Basic challenge', async () => {
+      const res = await token({ grant_type: 'authorization_code', code: 'x' }, basic('nobody', 'secret'));
+      expectError(res, 401, 'invalid_client', 'client authentication failed');
+      expect(res.headers['www-authenticate']).toBe(`Basic realm="${t.config.issuer}", charset="UTF-8"`);
+    });
+
+    it('should answer a wrong secret with invalid_client, without a challenge for form credentials', async () => {
+      const viaHeader = await token({ grant_type: 'authorization_code', code: 'x' }, basic('demo_client', 'wrong'));
+      expectError(viaHeader, 401, 'invalid_client');
+      const viaForm = await token({ grant_type: 'authorization_code', code: 'x', client_id: 'demo_client', client_secret: 'wrong' });
+      expectError(viaForm, 401, 'invalid_client');
+      expect(viaForm.headers['www-authenticate']).toBeUndefined();
+    });
+
+    it('should refuse a confidential client that sends no secret', async () => {
+      const res = await token({ grant_type: 'authorization_code', code: 'x', client_id: 'demo_client' });
+      expectError(res, 401, 'invalid_client', 'client authentication required');
+    });
+
+    it('should hold a registered client to its method and a public client to none', async () => {
+      const dcr = await insertClient(t.dataSource, { source: 'dcr', tokenEndpointAuthMethod: 'client_secret_post' });
+      const res = await token({ grant_type: 'authorization_code', code: 'x' }, basic(dcr.clientId, dcr.clientSecret!));
+      expectError(res, 401, 'invalid_client', 'client must authenticate with client_secret_post');
+      const pub = await insertClient(t.dataSource, { tokenEndpointAuthMethod: 'none' });
+      const withSecret = await token({ grant_type: 'authorization_code', code: 'x', client_id: pub.clientId, client_secret: 'x' });
+      expectError(withSecret, 401, 'invalid_client', 'public clients authenticate with none');
+    });
+
+    it('should refuse two authentication methods at once and duplicated parameters', async () => {
+      const both = await token({ grant_type: 'authorization_code', code: 'x', client_secret: 'demo_secret' }, demoBasic());
+      expectError(both, 400, 'invalid_request', 'use only one client authentication method');
+      const dup = await request(t.http)
+        .post('/oauth/token')
+        .set('Authorization', demoBasic())
+        .type('form')
+        .send('grant_type=authorization_code&code=a&code=b');
+      expectError(dup, 400, 'invalid_request', 'code must be given once');
+    });
+  });
+
+  describe('grant types', () => {
+    it('should require grant_type and refuse unsupported ones', async () => {
+      expectError(await token({ code: 'x' }, demoBasic()), 400, 'invalid_request', 'grant_type is required');
+      expectError(
+        await token({ grant_type: 'password', username: 'demo_user', password: 'demo_password' }, demoBasic()),
+        400,
+        'unsupported_grant_type',
+      );
+    });
+
+    it('should refuse a grant the client is not registered for', async () => {
+      const limited = await insertClient(t.dataSource, { grantTypes: ['client_credentials'] });
+      const res = await token({ grant_type: 'authorization_code', code: 'x' }, basic(limited.clientId, limited.clientSecret!));
+      expectError(res, 400, 'unauthorized_client');
+    });
+  });
+
+  describe('the code', () => {
+    it('should accept client_secret_post for an administered client', async () => {
+      const { code, verifier } = await authorizeAsUser(t.http);
+      const res = await token({
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        redirect_uri: DEMO_CLIENT.redirectUris[0],
+        client_id: 'demo_client',
+        client_secret: 'demo_secret',
+      });
+      expect(res.status).toBe(200);
+    });
+
+    it('should refuse a second use and revoke the tokens issued from the first (RFC 9700 §4.2.4)', async () => {
+      const { code, verifier } = await authorizeAsUser(t.http);
+      const first = await exchangeCode(t.http, code, verifier).expect(200);
+      await expect(verify(first.body.access_token)).resolves.toMatchObject({ clientId: 'demo_client' });
+      const second = await exchangeCode(t.http, code, verifier);
+      expectError(second, 400, 'invalid_grant', 'authorization code already used');
+      await expect(verify(first.body.access_token)).rejects.toMatchObject({ reason: 'revoked' });
+      const refresh = await token({ grant_type: 'refresh_token', refresh_token: first.body.refresh_token }, demoBasic());
+      expect(refresh.status).toBe(400);
+    });
+
+    it('should let exactly one of several concurrent exchanges succeed', async () => {
+      const { code, verifier } = await authorizeAsUser(t.http);
+      const results = await Promise.all(Array.from({ length: 6 }, () => exchangeCode(t.http, code, verifier)));
+      const statuses = results.map((r) => r.status).sort();
+      expect(statuses).toEqual([200, 400, 400, 400, 400, 400]);
+      for (const r of results.filter((r) => r.status === 400)) expect(r.body.error).toBe('invalid_grant');
+    });
+
+    it('should burn a code presented by another client', async () => {
+      const other = await insertClient(t.dataSource);
+      const { code, verifier } = await authorizeAsUser(t.http);
+      const stolen = await token(
+        { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: DEMO_CLIENT.redirectUris[0] },
+        basic(other.clientId, other.clientSecret!),
+      );
+      expectError(stolen, 400, 'invalid_grant', 'authorization code was issued to another client');
+      expectError(await exchangeCode(t.http, code, verifier), 400, 'invalid_grant');
+    });
+
+    it('should refuse a different redirect_uri', async () => {
+      const { code, verifier } = await authorizeAsUser(t.http);
+      const res = await exchangeCode(t.http, code, verifier, { redirect_uri: 'http://localhost:3000/other' });
+      expectError(res, 400, 'invalid_grant', 'redirect_uri does not match the authorization request');
+    });
+
+    it('should refuse a wrong, short, long, badly formed or missing code_verifier', async () => {
+      for (const bad of ['a'.repeat(43), 'a'.repeat(42), 'a'.repeat(129), `${'a'.repeat(42)}!`, undefined]) {
+        const { code } = await authorizeAsUser(t.http);
+        const body: Record<string, string> = {
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: DEMO_CLIENT.redirectUris[0],
+        };
+        if (bad !== undefined) body.code_verifier = bad;
+        const res = await token(body, demoBasic());
+        expectError(res, 400, 'invalid_grant');
+      }
+    });
+
+    it('should refuse an expired code', async () => {
+      const { code, verifier } = await authorizeAsUser(t.http);
+      clock.advance(601);
+      try {
+        expectError(await exchangeCode(t.http, code, verifier), 400, 'invalid_grant', 'invalid or expired authorization code');
+      } finally {
+        clock.advance(-601);
+      }
+    });
+
+    it('should check resource before spending the code, and accept the canonical one', async () => {
+      const { code, verifier } = await authorizeAsUser(t.http);
+      const wrong = await exchangeCode(t.http, code, verifier, { resource: 'https://other.example.com/mcp' });
+      expectError(wrong, 400, 'invalid_target');
+      const ok = await exchangeCode(t.http, code, verifier, { resource: t.config.mcp.resource }).expect(200);
+      expect(decodeJwt(ok.body.access_token).aud).toBe(t.config.mcp.resource);
+    });
+
+    it('should refuse an unknown code', async () => {
+      expectError(await exchangeCode(t.http, 'mcpac_unknown', 'a'.repeat(43)), 400, 'invalid_grant');
+    });
+  });
+});

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from 'src/clients/clients.module';
 import { ConsentModule } from 'src/consent/consent.module';
 import { Grant } from 'src/tokens/grant.entity';
+import { KeysModule } from 'src/tokens/keys/keys.module';
 import { UsersModule } from 'src/users/users.module';
 import { AuthorizationCode } from './authorization-code.entity';
 import { AuthorizationCodesRepository } from './authorization-codes.repository';
@@ -15,7 +16,7 @@ import { LoginService } from './login.service';
 
 /** /authorize, login and consent interaction; owns authorization codes and grants (token families). */
 @Module({
-  imports: [TypeOrmModule.forFeature([AuthorizationCode, Grant]), ClientsModule, UsersModule, ConsentModule],
+  imports: [TypeOrmModule.forFeature([AuthorizationCode, Grant]), ClientsModule, UsersModule, ConsentModule, KeysModule],
   controllers: [AuthorizeController],
   providers: [
     AuthorizationCodesRepository,

@@ -40,6 +40,10 @@ export class RefreshToken {
   @Column({ name: 'replaced_by_hash', type: 'varchar', length: 64, nullable: true })
   replacedByHash: string | null;
 
+  /** The successor token, AES-GCM encrypted under a key derived from this token (grace window). */
+  @Column({ name: 'successor_ciphertext', type: 'text', nullable: true })
+  successorCiphertext: string | null;
+
   @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
   usedAt: Date | null;
 

@@ -5,8 +5,8 @@ import { RandomSource } from 'src/common/random';
 import { AppConfig } from 'src/config/app-config';
 import { TOKEN_PREFIX } from 'src/oauth/oauth.constants';
 import { formatScope } from 'src/oauth/scope';
+import { AccessTokenRecord, IssuedTokensRepository, RefreshTokenRecord } from './issued-tokens.repository';
 import { AccessTokenSigner } from './keys/token-verifier';
-import { IssuedTokensRepository } from './issued-tokens.repository';
 
 /** RFC 6749 §5.1 successful response. */
 export interface TokenResponse {
@@ -24,10 +24,15 @@ export interface IssueRequest {
   resource: string;
   grantId: string | null;
   /** Issue a refresh token in the same family, expiring no later than the grant. */
-  refresh?: { grantExpiresAt: Date; parentHash: string | null };
+  refresh?: { grantExpiresAt: Date; parentHash: string | null; scope?: string[] };
 }
 
-/** Mints the JWT access token (and the opaque refresh token) and records both before answering. */
+export interface MintedAccessToken {
+  token: string;
+  record: AccessTokenRecord;
+}
+
+/** Mints JWT access tokens and opaque refresh tokens; records them before the response is sent. */
 @Injectable()
 export class TokenIssuer {
   constructor(
@@ -38,54 +43,78 @@ export class TokenIssuer {
     private readonly random: RandomSource,
   ) {}
 
-  async issue(request: IssueRequest): Promise<TokenResponse & { refreshTokenHash?: string }> {
+  /** Signs an access token (RFC 9068); the caller stores `record`. */
+  async mintAccess(request: Omit<IssueRequest, 'refresh'>): Promise<MintedAccessToken> {
     const jti = this.random.uuid();
-    const ttl = this.config.ttl.accessToken;
     const { token, expiresAt } = await this.signer.sign({
       jti,
       sub: request.userId ?? request.clientId,
       clientId: request.clientId,
       scope: request.scope,
       audience: request.resource,
-      ttlSeconds: ttl,
+      ttlSeconds: this.config.ttl.accessToken,
     });
-    const access = {
-      jti,
-      clientId: request.clientId,
-      userId: request.userId,
-      scope: request.scope,
-      resource: request.resource,
-      grantId: request.grantId,
-      expiresAt,
-    };
-    let refreshToken: string | undefined;
-    let refreshTokenHash: string | undefined;
-    if (request.refresh && request.grantId) {
-      refreshToken = `${TOKEN_PREFIX.refreshToken}${this.random.token(32)}`;
-      refreshTokenHash = sha256Hex(refreshToken);
-      const wanted = this.clock.in(this.config.ttl.refreshToken);
-      const expires = wanted < request.refresh.grantExpiresAt ? wanted : request.refresh.grantExpiresAt;
-      await this.issued.record(access, {
-        tokenHash: refreshTokenHash,
+    return {
+      token,
+      record: {
+        jti,
         clientId: request.clientId,
         userId: request.userId,
         scope: request.scope,
         resource: request.resource,
         grantId: request.grantId,
-        parentHash: request.refresh.parentHash,
-        expiresAt: expires,
-      });
-    } else {
-      await this.issued.record(access, null);
-    }
-    const response: TokenResponse & { refreshTokenHash?: string } = {
-      access_token: token,
-      token_type: 'Bearer',
-      expires_in: Math.max(0, Math.round((expiresAt.getTime() - this.clock.now().getTime()) / 1000)),
-      scope: formatScope(request.scope),
+        expiresAt,
+      },
     };
-    if (refreshToken) response.refresh_token = refreshToken;
-    if (refreshTokenHash) Object.defineProperty(response, 'refreshTokenHash', { value: refreshTokenHash, enumerable: false });
-    return response;
+  }
+
+  /** A new refresh token value and its hash: 256 random bits with a scanner-friendly prefix. */
+  newRefreshToken(): { token: string; hash: string } {
+    const token = `${TOKEN_PREFIX.refreshToken}${this.random.token(32)}`;
+    return { token, hash: sha256Hex(token) };
+  }
+
+  /** A refresh token's expiry: the configured lifetime, never past the grant's absolute end. */
+  refreshExpiry(grantExpiresAt: Date): Date {
+    const wanted = this.clock.in(this.config.ttl.refreshToken);
+    return wanted < grantExpiresAt ? wanted : grantExpiresAt;
+  }
+
+  async issue(request: IssueRequest): Promise<TokenResponse> {
+    const access = await this.mintAccess(request);
+    let refresh: { token: string; record: RefreshTokenRecord } | undefined;
+    if (request.refresh && request.grantId) {
+      const { token, hash } = this.newRefreshToken();
+      refresh = {
+        token,
+        record: {
+          tokenHash: hash,
+          clientId: request.clientId,
+          userId: request.userId,
+          scope: request.refresh.scope ?? request.scope,
+          resource: request.resource,
+          grantId: request.grantId,
+          parentHash: request.refresh.parentHash,
+          expiresAt: this.refreshExpiry(request.refresh.grantExpiresAt),
+        },
+      };
+    }
+    await this.issued.record(access.record, refresh?.record ?? null);
+    return this.response(access, refresh?.token);
+  }
+
+  recordAccess(access: MintedAccessToken): Promise<void> {
+    return this.issued.record(access.record, null);
+  }
+
+  response(access: MintedAccessToken, refreshToken?: string): TokenResponse {
+    const body: TokenResponse = {
+      access_token: access.token,
+      token_type: 'Bearer',
+      expires_in: Math.max(0, Math.round((access.record.expiresAt.getTime() - this.clock.now().getTime()) / 1000)),
+      scope: formatScope(access.record.scope),
+    };
+    if (refreshToken) body.refresh_token = refreshToken;
+    return body;
   }
 }

@@ -1,7 +1,17 @@
 import { Module } from '@nestjs/common';
 import { AuthorizationModule } from 'src/authorization/authorization.module';
 import { ClientsModule } from 'src/clients/clients.module';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { UsersModule } from 'src/users/users.module';
+import { AccessToken } from './access-token.entity';
+import { AccessTokensRepository } from './access-tokens.repository';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
+import { ClientCredentialsGrant } from './grants/client-credentials.grant';
+import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { IntrospectionService } from './introspection.service';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { RevocationController } from './revocation.controller';
+import { TokenRevocationService } from './token-revocation.service';
 import { GrantRegistry } from './grants/grant-registry';
 import { IssuedTokensRepository } from './issued-tokens.repository';
 import { KeysModule } from './keys/keys.module';
@@ -9,11 +19,23 @@ import { TokenIssuer } from './token-issuer.service';
 import { TokenController } from './token.controller';
 import { TokenService } from './token.service';
 
-/** /token with one class per grant, token issuing, and (through KeysModule) signing and verification. */
+/** /token with one class per grant, /revoke, /introspect, token issuing, and (through KeysModule) signing and verification. */
 @Module({
-  imports: [AuthorizationModule, ClientsModule, KeysModule],
-  controllers: [TokenController],
-  providers: [IssuedTokensRepository, TokenIssuer, AuthorizationCodeGrant, GrantRegistry, TokenService],
+  imports: [TypeOrmModule.forFeature([AccessToken]), AuthorizationModule, ClientsModule, UsersModule, KeysModule],
+  controllers: [TokenController, RevocationController],
+  providers: [
+    IssuedTokensRepository,
+    RefreshTokensRepository,
+    AccessTokensRepository,
+    TokenIssuer,
+    AuthorizationCodeGrant,
+    RefreshTokenGrant,
+    ClientCredentialsGrant,
+    GrantRegistry,
+    TokenService,
+    TokenRevocationService,
+    IntrospectionService,
+  ],
   exports: [TokenIssuer, GrantRegistry, KeysModule],
 })
 export class TokensModule {}

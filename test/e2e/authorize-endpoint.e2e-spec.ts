@@ -5,6 +5,8 @@ import { pkcePair } from '../support/pkce';
 import { insertClient } from '../factories/client.factory';
 import { createTestApp, TestApp } from './create-test-app';
 
+const cookies = (res: request.Response): string[] => (res.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
+
 describe('GET /oauth/authorize and the login and consent pages (e2e)', () => {
   let t: TestApp;
   const { challenge } = pkcePair();
@@ -150,7 +152,7 @@ describe('GET /oauth/authorize and the login and consent pages (e2e)', () => {
       for (const res of [wrong, unknown]) {
         expect(res.status).toBe(400);
         expect(res.text).toContain('Invalid username or password.');
-        expect(res.headers['set-cookie']?.join(';') ?? '').not.toMatch(/mcp_session=s/);
+        expect(cookies(res).join(';')).not.toMatch(/mcp_session=s/);
       }
     });
 
@@ -168,12 +170,12 @@ describe('GET /oauth/authorize and the login and consent pages (e2e)', () => {
       const first = await signIn(agent, valid());
       expect(first.status).toBe(303);
       expect(first.headers.location).toBe(valid());
-      const cookie = first.headers['set-cookie'].find((c: string) => c.startsWith('mcp_session='));
+      const cookie = cookies(first).find((c: string) => c.startsWith('mcp_session='));
       expect(cookie).toMatch(/HttpOnly/);
       expect(cookie).toMatch(/SameSite=Lax/);
       const second = await signIn(agent, valid());
-      const again = second.headers['set-cookie'].find((c: string) => c.startsWith('mcp_session='));
-      expect(again.split(';')[0]).not.toBe(cookie.split(';')[0]);
+      const again = cookies(second).find((c: string) => c.startsWith('mcp_session='));
+      expect(again!.split(';')[0]).not.toBe(cookie!.split(';')[0]);
     });
 
     it('should only return to this server after login (no open redirect)', async () => {

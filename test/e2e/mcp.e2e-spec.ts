@@ -2,7 +2,11 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { AddressInfo } from 'node:net';
 import { AuditService } from 'src/audit/audit.service';
-import { TokenRejectedError, TokenVerifier, VerifiedAccessToken } from 'src/tokens/keys/token-verifier';
+import {
+  TokenRejectedError,
+  TokenVerifier,
+  VerifiedAccessToken,
+} from 'src/tokens/keys/token-verifier';
 import request from 'supertest';
 import { createTestApp, TestApp } from './create-test-app';
 
@@ -43,7 +47,12 @@ const MCP_HEADERS = {
   'MCP-Protocol-Version': '2025-11-25',
 };
 
-const rpc = (method: string, params?: unknown, id: number | string = 1) => ({ jsonrpc: '2.0', id, method, params });
+const rpc = (method: string, params?: unknown, id: number | string = 1) => ({
+  jsonrpc: '2.0',
+  id,
+  method,
+  params,
+});
 
 describe('MCP resource server (e2e)', () => {
   let t: TestApp;
@@ -83,8 +92,13 @@ describe('MCP resource server (e2e)', () => {
   describe('authentication', () => {
     it('should answer a request without a token with 401 and the baseline challenge', async () => {
       const res = await mcpPost(rpc('initialize')).expect(401);
-      expect(res.headers['www-authenticate']).toBe(`Bearer scope="read write", resource_metadata="${PRM}"`);
-      expect(res.body).toEqual({ error: 'unauthorized', error_description: 'authentication required' });
+      expect(res.headers['www-authenticate']).toBe(
+        `Bearer scope="read write", resource_metadata="${PRM}"`,
+      );
+      expect(res.body).toEqual({
+        error: 'unauthorized',
+        error_description: 'authentication required',
+      });
     });
 
     it('should answer an unknown token with 401 invalid_token', async () => {
@@ -96,7 +110,10 @@ describe('MCP resource server (e2e)', () => {
     });
 
     it('should ignore a token in the query string', async () => {
-      const res = await request(t.http).post('/mcp?access_token=alice-rw').set(MCP_HEADERS).send(rpc('ping'));
+      const res = await request(t.http)
+        .post('/mcp?access_token=alice-rw')
+        .set(MCP_HEADERS)
+        .send(rpc('ping'));
       expect(res.status).toBe(401);
       expect(res.headers['www-authenticate']).not.toContain('error=');
     });
@@ -130,7 +147,10 @@ describe('MCP resource server (e2e)', () => {
     it('should return a bad argument as a tool error, not an HTTP error', async () => {
       const client = await connect('alice-read');
       const result = await client.callTool({ name: 'greet', arguments: { name: 42 } });
-      expect(result).toEqual({ content: [{ type: 'text', text: 'invalid arguments: name' }], isError: true });
+      expect(result).toEqual({
+        content: [{ type: 'text', text: 'invalid arguments: name' }],
+        isError: true,
+      });
     });
 
     it('should tell the caller who they are', async () => {
@@ -152,7 +172,9 @@ describe('MCP resource server (e2e)', () => {
       await bob.callTool({ name: 'notes_add', arguments: { text: 'bob one' } });
 
       const listed = await alice.callTool({ name: 'notes_list', arguments: {} });
-      const texts = (listed.structuredContent as { notes: { text: string }[] }).notes.map((n) => n.text);
+      const texts = (listed.structuredContent as { notes: { text: string }[] }).notes.map(
+        (n) => n.text,
+      );
       expect(texts).toEqual(['alice two', 'alice one']);
       const limited = await alice.callTool({ name: 'notes_list', arguments: { limit: 1 } });
       expect((limited.structuredContent as { notes: unknown[] }).notes).toHaveLength(1);
@@ -166,19 +188,30 @@ describe('MCP resource server (e2e)', () => {
 
     it('should refuse a call that needs more scope so the client can step up', async () => {
       const client = await connect('alice-read');
-      await expect(client.callTool({ name: 'notes_add', arguments: { text: 'x' } })).rejects.toThrow(/403/);
+      await expect(
+        client.callTool({ name: 'notes_add', arguments: { text: 'x' } }),
+      ).rejects.toMatchObject({
+        code: 403,
+        message: expect.stringContaining('insufficient_scope'),
+      });
     });
   });
 
   describe('per-tool scopes on the wire', () => {
     it('should answer tools/call of a tool the token may not use with 403 and a step-up challenge', async () => {
-      const res = await mcpPost(rpc('tools/call', { name: 'notes_add', arguments: { text: 'x' } }), 'alice-read');
+      const res = await mcpPost(
+        rpc('tools/call', { name: 'notes_add', arguments: { text: 'x' } }),
+        'alice-read',
+      );
       expect(res.status).toBe(403);
       expect(res.headers['www-authenticate']).toBe(
         `Bearer error="insufficient_scope", error_description="requires scope write", scope="read write", ` +
           `resource_metadata="${PRM}"`,
       );
-      expect(res.body).toEqual({ error: 'insufficient_scope', error_description: 'requires scope write' });
+      expect(res.body).toEqual({
+        error: 'insufficient_scope',
+        error_description: 'requires scope write',
+      });
     });
 
     it('should check every tools/call of a batch', async () => {
@@ -190,38 +223,60 @@ describe('MCP resource server (e2e)', () => {
     });
 
     it('should answer an unknown tool with a JSON-RPC error', async () => {
-      const res = await mcpPost(rpc('tools/call', { name: 'nope', arguments: {} }), 'alice-read').expect(200);
-      expect(res.body).toMatchObject({ id: 1, error: { code: -32602, message: 'unknown tool' } });
+      const res = await mcpPost(
+        rpc('tools/call', { name: 'nope', arguments: {} }),
+        'alice-read',
+      ).expect(200);
+      expect(res.body).toMatchObject({
+        id: 1,
+        error: { code: -32602, message: expect.stringContaining('unknown tool') },
+      });
     });
   });
 
   describe('Streamable HTTP', () => {
     it('should answer GET and DELETE with 405 and Allow', async () => {
       for (const method of ['get', 'delete'] as const) {
-        const res = await request(t.http)[method]('/mcp').set('Authorization', 'Bearer alice-read').expect(405);
+        const res = await request(t.http)
+          [method]('/mcp')
+          .set('Authorization', 'Bearer alice-read')
+          .expect(405);
         expect(res.headers['allow']).toBe('POST, OPTIONS');
         expect(res.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });
       }
     });
 
     it('should answer a notification with 202 and no body', async () => {
-      const res = await mcpPost({ jsonrpc: '2.0', method: 'notifications/initialized' }, 'alice-read').expect(202);
+      const res = await mcpPost(
+        { jsonrpc: '2.0', method: 'notifications/initialized' },
+        'alice-read',
+      ).expect(202);
       expect(res.text).toBe('');
     });
 
     it('should answer an unsupported MCP-Protocol-Version with 400', async () => {
-      const res = await mcpPost(rpc('tools/list'), 'alice-read').set('MCP-Protocol-Version', '1999-01-01').expect(400);
+      const res = await mcpPost(rpc('tools/list'), 'alice-read')
+        .set('MCP-Protocol-Version', '1999-01-01')
+        .expect(400);
       expect(res.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });
     });
 
     it('should answer server/discover with 404 and -32601 so modern clients fall back to initialize', async () => {
       const res = await mcpPost(rpc('server/discover', {}, 'd1'), 'alice-read').expect(404);
-      expect(res.body).toEqual({ jsonrpc: '2.0', id: 'd1', error: { code: -32601, message: 'Method not found' } });
+      expect(res.body).toEqual({
+        jsonrpc: '2.0',
+        id: 'd1',
+        error: { code: -32601, message: 'Method not found' },
+      });
     });
 
     it('should answer initialize for older protocol revisions', async () => {
       const res = await mcpPost(
-        rpc('initialize', { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'old', version: '1' } }),
+        rpc('initialize', {
+          protocolVersion: '2025-03-26',
+          capabilities: {},
+          clientInfo: { name: 'old', version: '1' },
+        }),
         'alice-read',
       ).expect(200);
       expect(res.body.result.protocolVersion).toBe('2025-03-26');
@@ -242,7 +297,9 @@ describe('MCP resource server (e2e)', () => {
       expect(res.headers['access-control-allow-headers']).toBe(
         'Authorization, Content-Type, Accept, Mcp-Protocol-Version, Mcp-Session-Id, Mcp-Method, Mcp-Name, Last-Event-ID',
       );
-      expect(res.headers['access-control-expose-headers']).toBe('WWW-Authenticate, Mcp-Session-Id, Mcp-Protocol-Version');
+      expect(res.headers['access-control-expose-headers']).toBe(
+        'WWW-Authenticate, Mcp-Session-Id, Mcp-Protocol-Version',
+      );
       expect(res.headers['access-control-allow-credentials']).toBeUndefined();
       expect(res.headers['vary']).toContain('Origin');
     });
@@ -254,14 +311,18 @@ describe('MCP resource server (e2e)', () => {
     });
 
     it('should refuse a foreign Origin with 403, even with a valid token', async () => {
-      const res = await mcpPost(rpc('tools/list'), 'alice-read').set('Origin', 'http://evil.example').expect(403);
+      const res = await mcpPost(rpc('tools/list'), 'alice-read')
+        .set('Origin', 'http://evil.example')
+        .expect(403);
       expect(res.body).toEqual({ error: 'access_denied', error_description: 'origin not allowed' });
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
       await request(t.http).options('/mcp').set('Origin', 'http://evil.example').expect(403);
     });
 
     it('should refuse a non-loopback Host while the issuer is loopback (DNS rebinding)', async () => {
-      const res = await mcpPost(rpc('tools/list'), 'alice-read').set('Host', 'evil.example').expect(403);
+      const res = await mcpPost(rpc('tools/list'), 'alice-read')
+        .set('Host', 'evil.example')
+        .expect(403);
       expect(res.body).toEqual({ error: 'access_denied', error_description: 'host not allowed' });
       await mcpPost(rpc('tools/list'), 'alice-read').set('Host', 'localhost').expect(200);
     });
@@ -270,14 +331,21 @@ describe('MCP resource server (e2e)', () => {
   describe('REST mirror', () => {
     it('should list the tools with their required scopes to any valid token', async () => {
       await request(t.http).get('/tools').expect(401);
-      const res = await request(t.http).get('/tools').set('Authorization', 'Bearer alice-read').expect(200);
-      expect(res.body.tools.map((tool: { name: string; requiredScopes: string[] }) => [tool.name, tool.requiredScopes]))
-        .toEqual([
-          ['greet', ['read']],
-          ['whoami', ['read']],
-          ['notes_add', ['write']],
-          ['notes_list', ['read']],
-        ]);
+      const res = await request(t.http)
+        .get('/tools')
+        .set('Authorization', 'Bearer alice-read')
+        .expect(200);
+      expect(
+        res.body.tools.map((tool: { name: string; requiredScopes: string[] }) => [
+          tool.name,
+          tool.requiredScopes,
+        ]),
+      ).toEqual([
+        ['greet', ['read']],
+        ['whoami', ['read']],
+        ['notes_add', ['write']],
+        ['notes_list', ['read']],
+      ]);
     });
 
     it('should call greet', async () => {
@@ -300,7 +368,10 @@ describe('MCP resource server (e2e)', () => {
     });
 
     it('should answer an unknown tool with 404', async () => {
-      const res = await request(t.http).post('/tools/nope').set('Authorization', 'Bearer alice-read').send({});
+      const res = await request(t.http)
+        .post('/tools/nope')
+        .set('Authorization', 'Bearer alice-read')
+        .send({});
       expect(res.status).toBe(404);
       expect(res.body).toEqual({ error: 'not_found', error_description: 'unknown tool' });
     });
@@ -326,8 +397,14 @@ describe('MCP resource server (e2e)', () => {
         .send({ name: 'Audit-Marker-Name' })
         .expect(200);
       await t.app.get(AuditService).flush();
-      const rows: { outcome: string; user_id: string; client_id: string; details: Record<string, unknown> }[] =
-        await t.dataSource.query(`SELECT outcome, user_id, client_id, details FROM audit_events WHERE type = 'tool.called'`);
+      const rows: {
+        outcome: string;
+        user_id: string;
+        client_id: string;
+        details: Record<string, unknown>;
+      }[] = await t.dataSource.query(
+        `SELECT outcome, user_id, client_id, details FROM audit_events WHERE type = 'tool.called'`,
+      );
       expect(rows.length).toBeGreaterThan(5);
       const rest = rows.find((r) => r.user_id === BOB && r.details.transport === 'rest');
       expect(rest).toEqual({
@@ -339,14 +416,22 @@ describe('MCP resource server (e2e)', () => {
       expect(rows).toContainEqual(
         expect.objectContaining({
           outcome: 'failure',
-          details: expect.objectContaining({ tool: 'greet', transport: 'mcp', reason: 'invalid_arguments' }),
+          details: expect.objectContaining({
+            tool: 'greet',
+            transport: 'mcp',
+            reason: 'invalid_arguments',
+          }),
         }),
       );
       expect(rows).toContainEqual(
         expect.objectContaining({
           outcome: 'failure',
           user_id: ALICE,
-          details: expect.objectContaining({ tool: 'notes_add', transport: 'mcp', reason: 'insufficient_scope' }),
+          details: expect.objectContaining({
+            tool: 'notes_add',
+            transport: 'mcp',
+            reason: 'insufficient_scope',
+          }),
         }),
       );
       expect(JSON.stringify(rows)).not.toMatch(/Audit-Marker-Name|alice one|Ada/);

@@ -1,15 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import type { GrantType } from 'src/oauth/oauth.constants';
 import { AuthorizationCodeGrant } from './authorization-code.grant';
+import { ClientCredentialsGrant } from './client-credentials.grant';
 import { GrantHandler } from './grant-handler';
+import { RefreshTokenGrant } from './refresh-token.grant';
 
 /** grant_type → handler. Adding a grant: write the class, add it to the module and to this list. */
 @Injectable()
 export class GrantRegistry {
   private readonly handlers = new Map<string, GrantHandler>();
 
-  constructor(authorizationCode: AuthorizationCodeGrant) {
-    for (const handler of [authorizationCode]) this.handlers.set(handler.grantType, handler);
+  constructor(
+    authorizationCode: AuthorizationCodeGrant,
+    refreshToken: RefreshTokenGrant,
+    clientCredentials: ClientCredentialsGrant,
+  ) {
+    for (const handler of [authorizationCode, refreshToken, clientCredentials]) this.handlers.set(handler.grantType, handler);
   }
 
   find(grantType: string): GrantHandler | undefined {

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AccessToken } from 'src/tokens/access-token.entity';
+
+export interface AccessTokenRevocationState {
+  revoked: boolean;
+  expiresAt: Date;
+}
+
+/*
+ * One round trip: the token's own flag and its grant's (a replayed code or refresh token revokes
+ * the whole family through grants.revoked_at).
+ */
+const REVOCATION_STATE_SQL = `
+SELECT (t.revoked OR g.revoked_at IS NOT NULL) AS revoked, t.expires_at AS expires_at
+FROM access_tokens t LEFT JOIN grants g ON g.id = t.grant_id
+WHERE t.jti = $1`;
+
+/** Read-only view of access_tokens for the bearer check. */
+@Injectable()
+export class AccessTokenRevocationRepository {
+  constructor(@InjectRepository(AccessToken) private readonly repo: Repository<AccessToken>) {}
+
+  /** The token's revocation state, or null when no such jti was ever issued (or it was purged). */
+  async findRevocationState(jti: string): Promise<AccessTokenRevocationState | null> {
+    const rows: Array<{ revoked: boolean; expires_at: Date | string }> = await this.repo.query(
+      REVOCATION_STATE_SQL,
+      [jti],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return { revoked: row.revoked === true, expiresAt: new Date(row.expires_at) };
+  }
+}

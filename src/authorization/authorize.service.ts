@@ -6,6 +6,7 @@ import { AppConfig } from 'src/config/app-config';
 import { ConsentService } from 'src/consent/consent.service';
 import { PageError } from 'src/oauth/errors/oauth-errors';
 import { OAuthError } from 'src/oauth/errors/oauth.error';
+import { IDENTITY_SCOPES } from 'src/oauth/oauth.constants';
 import { isLoopbackHttp } from 'src/oauth/redirect-uri';
 import { RawParams } from 'src/oauth/request-params';
 import { isSubset } from 'src/oauth/scope';
@@ -97,9 +98,9 @@ export class AuthorizeService {
     return { kind: 'redirect', url: url.toString() };
   }
 
-  /** The person may only grant scopes they hold themselves (offline_access is not a permission). */
+  /** The person may only grant permissions they hold themselves (identity scopes are not permissions). */
   private checkUserScope(request: AuthorizationRequest, user: User): void {
-    const needed = request.scope.filter((s) => s !== 'offline_access');
+    const needed = request.scope.filter((s) => !IDENTITY_SCOPES.has(s));
     if (!isSubset(needed, user.scopes)) {
       throw this.toClient(request, new OAuthError('invalid_scope', 'requested scope is not allowed for this user'));
     }

@@ -11,6 +11,10 @@ export function authorizationServerMetadata(config: AppConfig, grantTypes: strin
     issuer: base,
     authorization_endpoint: `${base}/oauth/authorize`,
     token_endpoint: `${base}/oauth/token`,
+    revocation_endpoint: `${base}/oauth/revoke`,
+    introspection_endpoint: `${base}/oauth/introspect`,
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     jwks_uri: `${base}/.well-known/jwks.json`,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
@@ -31,6 +35,7 @@ export function authorizationServerMetadata(config: AppConfig, grantTypes: strin
 export function openIdConfiguration(config: AppConfig, grantTypes: string[]): Record<string, unknown> {
   return {
     ...authorizationServerMetadata(config, grantTypes),
+    userinfo_endpoint: `${config.issuer}/userinfo`,
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['ES256'],
   };

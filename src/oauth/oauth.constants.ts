@@ -24,3 +24,6 @@ export const SCOPE_DESCRIPTIONS: Record<string, string> = {
 
 /** The scopes an MCP client needs for basic use: advertised in PRM and in 401 challenges. */
 export const MCP_BASELINE_SCOPES = ['read', 'write'];
+
+/** Scopes about the person, not permissions on their data: a person need not hold them to grant them. */
+export const IDENTITY_SCOPES: ReadonlySet<string> = new Set(['openid', 'profile', 'email', 'offline_access']);

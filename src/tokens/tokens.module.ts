@@ -12,6 +12,7 @@ import { IntrospectionService } from './introspection.service';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { RevocationController } from './revocation.controller';
 import { TokenRevocationService } from './token-revocation.service';
+import { UserinfoController } from './userinfo.controller';
 import { GrantRegistry } from './grants/grant-registry';
 import { IssuedTokensRepository } from './issued-tokens.repository';
 import { KeysModule } from './keys/keys.module';
@@ -22,7 +23,7 @@ import { TokenService } from './token.service';
 /** /token with one class per grant, /revoke, /introspect, token issuing, and (through KeysModule) signing and verification. */
 @Module({
   imports: [TypeOrmModule.forFeature([AccessToken]), AuthorizationModule, ClientsModule, UsersModule, KeysModule],
-  controllers: [TokenController, RevocationController],
+  controllers: [TokenController, RevocationController, UserinfoController],
   providers: [
     IssuedTokensRepository,
     RefreshTokensRepository,

@@ -249,3 +249,53 @@ describe('Token lifecycle: refresh, client credentials, revocation, introspectio
     });
   });
 });
+
+describe('GET|POST /userinfo (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('should return claims by scope for a valid access token in the header', async () => {
+    const app = await insertClient(t.dataSource, {
+      scope: ['read', 'profile', 'email'],
+      redirectUris: ['https://id.example.com/cb'],
+    });
+    const { code, verifier } = await authorizeAsUser(t.http, {
+      client_id: app.clientId,
+      redirect_uri: app.redirectUris[0],
+      scope: 'read profile email',
+    });
+    const issued = await request(t.http)
+      .post('/oauth/token')
+      .set('Authorization', basic(app.clientId, app.clientSecret!))
+      .type('form')
+      .send({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: app.redirectUris[0] })
+      .expect(200);
+    const sub = decodeJwt(issued.body.access_token).sub;
+    const get = await request(t.http).get('/userinfo').set('Authorization', `Bearer ${issued.body.access_token}`).expect(200);
+    expect(get.body).toEqual({ sub, preferred_username: 'demo_user', name: 'Demo User', email: 'demo@example.com' });
+    const post = await request(t.http).post('/userinfo').set('Authorization', `Bearer ${issued.body.access_token}`).expect(200);
+    expect(post.body).toEqual(get.body);
+  });
+
+  it('should return only sub without profile or email scope', async () => {
+    const { code, verifier } = await authorizeAsUser(t.http, { scope: 'read' });
+    const issued = await exchangeCode(t.http, code, verifier).expect(200);
+    const res = await request(t.http).get('/userinfo').set('Authorization', `Bearer ${issued.body.access_token}`).expect(200);
+    expect(Object.keys(res.body)).toEqual(['sub']);
+  });
+
+  it('should refuse a bad token with a challenge and ignore tokens in the query string', async () => {
+    const bad = await request(t.http).get('/userinfo').set('Authorization', 'Bearer not-a-token');
+    expect(bad.status).toBe(401);
+    expect(bad.headers['www-authenticate']).toMatch(/^Bearer .*error="invalid_token"/);
+    const { code, verifier } = await authorizeAsUser(t.http, { scope: 'read' });
+    const issued = await exchangeCode(t.http, code, verifier).expect(200);
+    const query = await request(t.http).get(`/userinfo?access_token=${issued.body.access_token}`);
+    expect(query.status).toBe(401);
+    expect(query.headers['www-authenticate']).not.toMatch(/error=/);
+  });
+});

@@ -12,5 +12,5 @@ const swcOptions = {
 module.exports = {
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swcOptions] },
   // jose 6 ships ES modules only; let swc turn it into CommonJS for jest's module registry.
-  transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|oauth4webapi)/)'],
 };

@@ -1,8 +1,11 @@
+import { CimdConfig, cimdConfig, RegistrationConfig, registrationConfig } from './client-registration-config';
 import { EnvSchema } from './env.schema';
+import { LoginLockoutConfig, loginLockoutConfig, RateLimitConfig, rateLimitConfig } from './security-config';
+import { mcpOptions } from './mcp-config';
 
 export type DatabaseConfig =
   | { kind: 'postgres'; url: string }
-  | { kind: 'pglite'; dataDir: string | null /* null = in memory */ };
+  | { kind: 'pglite'; dataDir: string | null /* null = in memory */; template?: string };
 
 /** Typed, grouped configuration handed to feature code. Built once from the validated environment. */
 export class AppConfig {
@@ -19,7 +22,27 @@ export class AppConfig {
   readonly seedDemo: boolean;
   readonly logLevel: EnvSchema['LOG_LEVEL'];
   readonly trustProxy: boolean | number | string;
-  readonly mcp: { path: string; resource: string; resourceMetadataUrl: string };
+  readonly rateLimit: RateLimitConfig;
+  readonly loginLockout: LoginLockoutConfig;
+  readonly mcp: {
+    path: string;
+    resource: string;
+    resourceMetadataUrl: string;
+    /** MCP_ALLOWED_ORIGINS: browser origins besides the issuer's own that may call /mcp. */
+    allowedOrigins: string[];
+    /** MCP_CONFORMANCE_FIXTURE: mount the unauthenticated test fixture at /conformance/mcp. */
+    conformanceFixture: boolean;
+  };
+  readonly registration: RegistrationConfig;
+  /** ADMIN_CLIENT_ID + ADMIN_CLIENT_SECRET: the administrator client ensured at start-up. */
+  readonly adminClient: { clientId: string; secret: string } | null;
+  readonly cimd: CimdConfig;
+  readonly maintenance: {
+    enabled: boolean;
+    auditRetentionDays: number;
+    keyRotationIntervalHours: number;
+    dcrClientTtlDays: number;
+  };
 
   constructor(env: EnvSchema, appSecret: string) {
     this.env = env.NODE_ENV;
@@ -30,7 +53,7 @@ export class AppConfig {
     this.db = !env.DATABASE_URL
       ? { kind: 'pglite', dataDir: `${env.DATA_DIR}/pglite` }
       : env.DATABASE_URL === 'memory://'
-        ? { kind: 'pglite', dataDir: null }
+        ? { kind: 'pglite', dataDir: null, ...(env.PGLITE_TEMPLATE ? { template: env.PGLITE_TEMPLATE } : {}) }
         : { kind: 'postgres', url: env.DATABASE_URL };
     this.redisUrl = env.REDIS_URL ?? null;
     this.ttl = {
@@ -44,12 +67,28 @@ export class AppConfig {
     this.seedDemo = env.SEED_DEMO ?? env.NODE_ENV !== 'production';
     this.logLevel = env.LOG_LEVEL;
     this.trustProxy = parseTrustProxy(env.TRUST_PROXY);
+    this.rateLimit = rateLimitConfig(env);
+    this.loginLockout = loginLockoutConfig(env);
+    this.registration = registrationConfig(env);
+    this.adminClient =
+      env.ADMIN_CLIENT_ID && env.ADMIN_CLIENT_SECRET
+        ? { clientId: env.ADMIN_CLIENT_ID, secret: env.ADMIN_CLIENT_SECRET }
+        : null;
+    this.cimd = cimdConfig(env);
+    // Off by default under test: e2e specs run the jobs by hand, never on a timer.
+    this.maintenance = {
+      enabled: env.MAINTENANCE_ENABLED ?? env.NODE_ENV !== 'test',
+      auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+      keyRotationIntervalHours: env.KEY_ROTATION_INTERVAL_HOURS,
+      dcrClientTtlDays: env.DCR_CLIENT_TTL_DAYS,
+    };
     const resource = `${env.ISSUER}/mcp`;
     const path = new URL(resource).pathname;
     this.mcp = {
       path,
       resource,
       resourceMetadataUrl: `${new URL(env.ISSUER).origin}/.well-known/oauth-protected-resource${path}`,
+      ...mcpOptions(env),
     };
   }
 

@@ -8,6 +8,7 @@ import {
   IsUrl,
   Matches,
   Max,
+  MaxLength,
   Min,
   MinLength,
 } from 'class-validator';
@@ -23,7 +24,13 @@ const toBool = ({ value }: { value: unknown }) => {
 };
 
 /** Names of variables whose values must never be printed, even when invalid. */
-export const SECRET_ENV_NAMES: ReadonlySet<string> = new Set(['APP_SECRET', 'DATABASE_URL', 'REDIS_URL']);
+export const SECRET_ENV_NAMES: ReadonlySet<string> = new Set([
+  'APP_SECRET',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'ADMIN_CLIENT_SECRET',
+  'REGISTRATION_INITIAL_ACCESS_TOKEN',
+]);
 
 /**
  * The whole environment the server reads, validated at start-up. Every name here is documented in
@@ -57,6 +64,11 @@ export class EnvSchema {
   @IsString()
   @MinLength(1)
   DATA_DIR = './data';
+
+  /** Test-only: a PGlite data-dir dump an in-memory database starts from (skips initdb). */
+  @IsOptional()
+  @IsString()
+  PGLITE_TEMPLATE?: string;
 
   @IsOptional()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
@@ -109,4 +121,158 @@ export class EnvSchema {
   /** Express "trust proxy" value: false, a hop count, or a list of addresses/subnets. */
   @IsString()
   TRUST_PROXY = 'false';
+
+  /** Comma-separated browser origins (scheme://host[:port]) besides the issuer's that may call /mcp. */
+  @IsString()
+  MCP_ALLOWED_ORIGINS = '';
+
+  /** Test only: serve the unauthenticated MCP conformance fixture at /conformance/mcp. Refused in production. */
+  @Transform(toBool)
+  @IsBoolean()
+  MCP_CONFORMANCE_FIXTURE = false;
+
+  /** Scheduled maintenance (purge, key rotation, DCR expiry). Unset: on, except NODE_ENV=test. */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  MAINTENANCE_ENABLED?: boolean;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  AUDIT_RETENTION_DAYS = 90;
+
+  /** Time between signing key rotations; the next key is published an hour before it signs. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(8760)
+  KEY_ROTATION_INTERVAL_HOURS = 24;
+
+  /** Dynamically registered clients unused this long are deleted. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  DCR_CLIENT_TTL_DAYS = 30;
+
+  /** RFC 7591 registration: open to anyone, token (initial access token required), or off. */
+  @IsIn(['open', 'token', 'off'])
+  REGISTRATION_MODE: 'open' | 'token' | 'off' = 'open';
+
+  /** The initial access token REGISTRATION_MODE=token requires (RFC 7591 §3). Secret. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'REGISTRATION_INITIAL_ACCESS_TOKEN must be at least 32 characters' })
+  REGISTRATION_INITIAL_ACCESS_TOKEN?: string;
+
+  /** Accept private-use URI scheme redirect URIs (cursor://, vscode://, com.example.app:/cb). */
+  @Transform(toBool)
+  @IsBoolean()
+  REGISTRATION_ALLOW_CUSTOM_SCHEMES = true;
+
+  /** Lifetime of secrets issued to registered confidential clients, seconds; 0 = never expire. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(315360000)
+  REGISTRATION_CLIENT_SECRET_TTL = 0;
+
+  /** The scopes dynamically registered and CIMD clients may hold (offline_access is implied by refresh_token). */
+  @Matches(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, {
+    message: 'DCR_ALLOWED_SCOPES must be space-separated scope tokens',
+  })
+  DCR_ALLOWED_SCOPES = 'read write';
+
+  /** Resolve https client_ids through Client ID Metadata Documents. */
+  @Transform(toBool)
+  @IsBoolean()
+  CIMD_ENABLED = true;
+
+  /** Test only: let CIMD documents be fetched from loopback addresses. Refused in production. */
+  @Transform(toBool)
+  @IsBoolean()
+  CIMD_ALLOW_LOOPBACK = false;
+
+  /** Test only: accept http://127.0.0.1|localhost/... client_ids as CIMD URLs. Refused in production. */
+  @Transform(toBool)
+  @IsBoolean()
+  CIMD_ALLOW_HTTP_LOOPBACK = false;
+
+  /** Total time allowed for fetching one CIMD document (DNS, connect, redirects, body). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(10000)
+  CIMD_FETCH_TIMEOUT_MS = 5000;
+
+  /** Bootstrap administrator client (client_credentials, scope admin); needs ADMIN_CLIENT_SECRET. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._~-]{3,128}$/, {
+    message: 'ADMIN_CLIENT_ID must be 3 to 128 characters from A-Z a-z 0-9 . _ ~ -',
+  })
+  ADMIN_CLIENT_ID?: string;
+
+  /** The administrator client's secret (stored with bcrypt, so at most 72 bytes). Secret. */
+  @IsOptional()
+  @IsString()
+  @MinLength(20, { message: 'ADMIN_CLIENT_SECRET must be at least 20 characters' })
+  @MaxLength(72, { message: 'ADMIN_CLIENT_SECRET must be at most 72 characters' })
+  ADMIN_CLIENT_SECRET?: string;
+
+  /** Rate limits on the token, revocation, introspection, login, registration and authorize endpoints. */
+  @Transform(toBool)
+  @IsBoolean()
+  RATE_LIMIT_ENABLED = true;
+
+  /** The window every RATE_LIMIT_* count is per, seconds (a client over a limit waits out the window). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  /** Prefix of the counter keys (in Redis when REDIS_URL is set). */
+  @Matches(/^[A-Za-z0-9:_.-]{1,64}$/, { message: 'RATE_LIMIT_KEY_PREFIX must be 1 to 64 characters from A-Z a-z 0-9 : _ . -' })
+  RATE_LIMIT_KEY_PREFIX = 'mcp-oauth:rl:';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_TOKEN_PER_IP = 300;
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_TOKEN_PER_CLIENT = 600;
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_REVOKE_PER_IP = 300;
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_REVOKE_PER_CLIENT = 300;
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_INTROSPECT_PER_IP = 600;
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_INTROSPECT_PER_CLIENT = 600;
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_LOGIN_PER_IP = 30;
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_LOGIN_PER_USERNAME = 10;
+  /** Generous: cloud MCP clients register from a few shared egress addresses. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_REGISTER_PER_IP = 120;
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_AUTHORIZE_PER_IP = 300;
+
+  /** Consecutive failed logins that lock an account; 0 = never lock. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  LOGIN_LOCKOUT_THRESHOLD = 5;
+
+  /** The first lock, seconds; it doubles with each further failure, up to LOGIN_LOCKOUT_MAX_SECONDS. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  LOGIN_LOCKOUT_BASE_SECONDS = 60;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  LOGIN_LOCKOUT_MAX_SECONDS = 900;
+
+  /** A lock that ended this long ago is forgotten: counting starts again from one. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(31536000)
+  LOGIN_LOCKOUT_RESET_SECONDS = 43200;
 }

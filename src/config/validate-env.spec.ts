@@ -58,4 +58,22 @@ describe(validateEnv.name, () => {
     const pg = new AppConfig(validateEnv({ DATABASE_URL: 'postgres://u@h/db' }), 'x'.repeat(32));
     expect(pg.db).toEqual({ kind: 'postgres', url: 'postgres://u@h/db' });
   });
+
+  it('should turn maintenance on by default, except under test, and read its settings', () => {
+    const config = (env: Record<string, string>) => new AppConfig(validateEnv(env), 'x'.repeat(32));
+    expect(config({}).maintenance).toEqual({
+      enabled: true,
+      auditRetentionDays: 90,
+      keyRotationIntervalHours: 24,
+      dcrClientTtlDays: 30,
+    });
+    expect(config({ NODE_ENV: 'test' }).maintenance.enabled).toBe(false);
+    expect(config({ NODE_ENV: 'test', MAINTENANCE_ENABLED: 'true' }).maintenance.enabled).toBe(true);
+    expect(config({ MAINTENANCE_ENABLED: 'off' }).maintenance.enabled).toBe(false);
+    const set = config({ AUDIT_RETENTION_DAYS: '7', KEY_ROTATION_INTERVAL_HOURS: '48', DCR_CLIENT_TTL_DAYS: '2' });
+    expect(set.maintenance).toMatchObject({ auditRetentionDays: 7, keyRotationIntervalHours: 48, dcrClientTtlDays: 2 });
+    expect(problems({ MAINTENANCE_ENABLED: 'sometimes' })[0]).toMatch(/^MAINTENANCE_ENABLED: /);
+    expect(problems({ KEY_ROTATION_INTERVAL_HOURS: '0' })[0]).toMatch(/^KEY_ROTATION_INTERVAL_HOURS: /);
+    expect(problems({ AUDIT_RETENTION_DAYS: 'forever' })[0]).toMatch(/^AUDIT_RETENTION_DAYS: /);
+  });
 });

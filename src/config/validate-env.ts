@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { EnvSchema } from './env.schema';
+import { mcpConfigProblems } from './mcp-config';
 
 /** Thrown when the environment is invalid; its message names variables, never secret values. */
 export class InvalidEnvironmentError extends Error {
@@ -12,7 +13,16 @@ export class InvalidEnvironmentError extends Error {
 
 /** Validates the raw environment; empty strings count as unset. */
 export function validateEnv(raw: Record<string, string | undefined>): EnvSchema {
-  const known = Object.keys(new EnvSchema()).concat(['DATABASE_URL', 'REDIS_URL', 'APP_SECRET', 'SEED_DEMO']);
+  const known = Object.keys(new EnvSchema()).concat([
+    'DATABASE_URL',
+    'REDIS_URL',
+    'APP_SECRET',
+    'SEED_DEMO',
+    'MAINTENANCE_ENABLED',
+    'REGISTRATION_INITIAL_ACCESS_TOKEN',
+    'ADMIN_CLIENT_ID',
+    'ADMIN_CLIENT_SECRET',
+  ]);
   const picked: Record<string, string> = {};
   for (const name of known) {
     const value = raw[name];
@@ -28,6 +38,25 @@ export function validateEnv(raw: Record<string, string | undefined>): EnvSchema 
   if (env.NODE_ENV === 'production' && !env.APP_SECRET) {
     problems.push('APP_SECRET: required when NODE_ENV=production');
   }
+  problems.push(...registrationProblems(env));
+  problems.push(...mcpConfigProblems(env));
+  if (Boolean(env.ADMIN_CLIENT_ID) !== Boolean(env.ADMIN_CLIENT_SECRET)) {
+    problems.push('ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET: set both or neither');
+  }
   if (problems.length) throw new InvalidEnvironmentError(problems);
   return env;
+}
+
+/** Cross-field rules of the client registration settings (names only, never values). */
+function registrationProblems(env: EnvSchema): string[] {
+  const problems: string[] = [];
+  if (env.REGISTRATION_MODE === 'token' && !env.REGISTRATION_INITIAL_ACCESS_TOKEN) {
+    problems.push('REGISTRATION_INITIAL_ACCESS_TOKEN: required when REGISTRATION_MODE=token');
+  }
+  if (env.NODE_ENV === 'production') {
+    for (const name of ['CIMD_ALLOW_LOOPBACK', 'CIMD_ALLOW_HTTP_LOOPBACK'] as const) {
+      if (env[name] === true) problems.push(`${name}: test-only, refused when NODE_ENV=production`);
+    }
+  }
+  return problems;
 }

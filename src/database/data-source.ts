@@ -1,5 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from 'src/config/app-config';
 import { ENTITIES } from './entities';
@@ -26,17 +26,18 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   if (db.kind === 'postgres') {
     return { ...common, url: db.url, poolSize: 20, connectTimeoutMS: 5000 };
   }
-  return { ...common, driver: { Pool: createPglitePoolClass(pgliteOpener(db.dataDir)) } };
+  return { ...common, driver: { Pool: createPglitePoolClass(pgliteOpener(db.dataDir, db.template)) } };
 }
 
 /** Opens the PGlite instance on first use and closes it when TypeORM ends the pool. */
-function pgliteOpener(dataDir: string | null) {
+function pgliteOpener(dataDir: string | null, template?: string) {
   let instance: Promise<PGlite> | undefined;
   return {
     open: () => {
       instance ??= (async () => {
         const { PGlite } = await import('@electric-sql/pglite');
         if (dataDir) mkdirSync(dataDir, { recursive: true });
+        if (!dataDir && template) return PGlite.create({ loadDataDir: new Blob([readFileSync(template)]) });
         return PGlite.create(dataDir ?? undefined);
       })();
       return instance;

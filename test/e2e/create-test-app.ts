@@ -7,12 +7,18 @@ import { join } from 'node:path';
 import { AppModule } from 'src/app.module';
 import { JsonLogger, LogSink } from 'src/common/json-logger';
 import { AppConfig } from 'src/config/app-config';
+import { RATE_LIMIT_ENV_NAMES } from 'src/config/security-config';
 import { validateEnv } from 'src/config/validate-env';
 import { setupApp } from 'src/setup-app';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export const TEST_APP_SECRET = 'test-secret-that-is-long-enough-0123456789';
+
+/** Limits no ordinary spec reaches (the guard still runs); the rate-limit spec sets its own. */
+export const GENEROUS_RATE_LIMITS: Record<string, string> = Object.fromEntries(
+  RATE_LIMIT_ENV_NAMES.map((name) => [name, '100000']),
+);
 
 export interface TestApp {
   app: INestApplication;
@@ -44,6 +50,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     LOG_LEVEL: 'warn',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'mcp-oauth-e2e-')),
     DATABASE_URL: database.url,
+    ...(process.env.PGLITE_TEMPLATE ? { PGLITE_TEMPLATE: process.env.PGLITE_TEMPLATE } : {}),
+    ...GENEROUS_RATE_LIMITS,
     ...options.env,
   };
   const config = new AppConfig(validateEnv(env), env.APP_SECRET);

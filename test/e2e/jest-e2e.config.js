@@ -11,4 +11,5 @@ module.exports = {
   moduleNameMapper: { '^src/(.*)$': '<rootDir>/src/$1', '^test/(.*)$': '<rootDir>/test/$1' },
   testEnvironment: 'node',
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/e2e/global-setup.ts',
 };

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AccountAppsModule } from './consent/account-apps.module';
+import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthorizationModule } from './authorization/authorization.module';
 import { BearerModule } from './bearer/bearer.module';
@@ -10,7 +12,9 @@ import { ConfigModule } from './config/config.module';
 import { ClientsModule } from './clients/clients.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
 import { McpModule } from './mcp/mcp.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { SeedModule } from './seed/seed.module';
 import { UsersModule } from './users/users.module';
 
@@ -20,6 +24,7 @@ import { UsersModule } from './users/users.module';
     CommonModule,
     DatabaseModule,
     AuditModule,
+    RateLimitModule,
     UsersModule,
     ClientsModule,
     ConsentModule,
@@ -29,6 +34,9 @@ import { UsersModule } from './users/users.module';
     BearerModule,
     McpModule,
     HealthModule,
+    AdminModule,
+    AccountAppsModule,
+    MaintenanceModule,
     SeedModule,
   ],
 })

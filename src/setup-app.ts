@@ -1,10 +1,13 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import express, { NextFunction, Request, Response } from 'express';
+import { setupAdminOpenApi } from './admin/admin-openapi';
 import { publicCorsMiddleware } from './common/cors.middleware';
 import { requestIdMiddleware } from './common/request-id.middleware';
+import { securityHeaders } from './common/security-headers';
 import { AppConfig } from './config/app-config';
 import { fromBodyParserError, OAuthErrorFilter } from './oauth/errors/oauth-error.filter';
+import { rejectNulBytes } from './oauth/reject-nul-bytes.middleware';
 import { createValidationPipe } from './oauth/validation';
 
 /** Body size limits for every parser (SECURITY: hostile input). */
@@ -21,6 +24,7 @@ export function setupApp(app: NestExpressApplication): NestExpressApplication {
   // RFC 6749 §3.2 token requests are forms; "extended: false" keeps parameters flat strings
   // (duplicates arrive as arrays, which the endpoints reject).
   app.use(requestIdMiddleware);
+  app.use(securityHeaders({ https: config.issuer.startsWith('https://') }));
   app.use(publicCorsMiddleware);
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 100 }));
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
@@ -28,9 +32,11 @@ export function setupApp(app: NestExpressApplication): NestExpressApplication {
   app.use((err: unknown, _req: Request, _res: Response, next: NextFunction) =>
     next(fromBodyParserError(err) ?? err),
   );
+  app.use(rejectNulBytes);
   app.use(cookieParser(config.appSecret));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new OAuthErrorFilter('json'));
+  setupAdminOpenApi(app);
   app.enableShutdownHooks();
   return app;
 }

@@ -4,6 +4,7 @@ import { Public } from 'src/bearer/public.decorator';
 import { sendHtml } from 'src/common/html/send-html';
 import { OAuthErrorFilter } from 'src/oauth/errors/oauth-error.filter';
 import type { RawParams } from 'src/oauth/request-params';
+import { RateLimit } from 'src/rate-limit/rate-limit.decorator';
 import { AuthorizeService, Outcome } from './authorize.service';
 import { LoginService } from './login.service';
 
@@ -25,6 +26,7 @@ export class AuthorizeController {
   ) {}
 
   @Get(['oauth/authorize', 'authorize'])
+  @RateLimit('authorize')
   async authorize(@Query() query: RawParams, @Req() req: Request, @Res() res: Response): Promise<void> {
     send(res, await this.authorizeService.authorize(query, req.originalUrl, req, res), req.method);
   }
@@ -40,6 +42,7 @@ export class AuthorizeController {
   }
 
   @Post('login')
+  @RateLimit('login')
   async login(@Body() body: RawParams, @Req() req: Request, @Res() res: Response): Promise<void> {
     send(res, await this.loginService.submit(body ?? {}, req, res), req.method);
   }

@@ -23,11 +23,51 @@ export class GrantsRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  async revokeForUserAndClient(userId: string, clientId: string, reason: string, at: Date): Promise<number> {
-    const result = await this.repo.update(
-      { userId, clientId, revokedAt: IsNull() },
-      { revokedAt: at, revokedReason: reason },
-    );
-    return result.affected ?? 0;
+  /** Revokes every live grant of the pair; returns the ids it revoked. */
+  async revokeForUserAndClient(userId: string, clientId: string, reason: string, at: Date): Promise<string[]> {
+    const [rows] = (await this.repo.query(
+      `UPDATE grants SET revoked_at = $3, revoked_reason = $4
+        WHERE user_id = $1 AND client_id = $2 AND revoked_at IS NULL
+        RETURNING id`,
+      [userId, clientId, at, reason],
+    )) as [Array<{ id: string }>, number];
+    return rows.map((r) => r.id);
+  }
+
+  /** Revokes every live grant of the person (all clients); returns the ids it revoked. */
+  async revokeForUser(userId: string, reason: string, at: Date): Promise<string[]> {
+    const [rows] = (await this.repo.query(
+      `UPDATE grants SET revoked_at = $2, revoked_reason = $3
+        WHERE user_id = $1 AND revoked_at IS NULL
+        RETURNING id`,
+      [userId, at, reason],
+    )) as [Array<{ id: string }>, number];
+    return rows.map((r) => r.id);
+  }
+
+  /** Revokes every live grant issued to the client (all people); returns the ids it revoked. */
+  async revokeForClient(clientId: string, reason: string, at: Date): Promise<string[]> {
+    const [rows] = (await this.repo.query(
+      `UPDATE grants SET revoked_at = $2, revoked_reason = $3
+        WHERE client_id = $1 AND revoked_at IS NULL
+        RETURNING id`,
+      [clientId, at, reason],
+    )) as [Array<{ id: string }>, number];
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * When each client last got a token for the person: the newest access token issued from any of
+   * their grants (a refresh issues one too), per client.
+   */
+  async lastUsedByClient(userId: string): Promise<Map<string, Date>> {
+    const rows = (await this.repo.query(
+      `SELECT g.client_id AS client_id, max(a.created_at) AS last_used_at
+         FROM grants g JOIN access_tokens a ON a.grant_id = g.id
+        WHERE g.user_id = $1
+        GROUP BY g.client_id`,
+      [userId],
+    )) as Array<{ client_id: string; last_used_at: Date | string }>;
+    return new Map(rows.map((r) => [r.client_id, new Date(r.last_used_at)]));
   }
 }

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { PageError } from 'src/oauth/errors/oauth-errors';
 import { RawParams } from 'src/oauth/request-params';
+import { AuditService } from 'src/audit/audit.service';
 import { SessionService } from 'src/users/session.service';
-import { UsersService } from 'src/users/users.service';
+import { AuthenticationResult, UsersService } from 'src/users/users.service';
 import type { Outcome } from './authorize.service';
 import { loginPage } from './pages/login.page';
 
@@ -22,6 +23,7 @@ export class LoginService {
   constructor(
     private readonly users: UsersService,
     private readonly sessions: SessionService,
+    private readonly audit: AuditService,
   ) {}
 
   show(query: RawParams, req: Request, res: Response): Outcome {
@@ -37,6 +39,7 @@ export class LoginService {
     const username = typeof body.username === 'string' ? body.username : '';
     const password = typeof body.password === 'string' ? body.password : '';
     const result = username && password ? await this.users.authenticate(username, password) : null;
+    if (result) this.recordAttempt(req, result);
     if (!result?.ok) {
       const csrfToken = this.sessions.loginCsrfToken(req, res);
       return {
@@ -47,5 +50,27 @@ export class LoginService {
     }
     this.sessions.start(res, result.user.id);
     return { kind: 'redirect', url: returnTo };
+  }
+
+  /** login.succeeded / login.failed (with the reason, never the password) / login.locked. */
+  private recordAttempt(req: Request, result: AuthenticationResult): void {
+    const userAgent = req.headers['user-agent'];
+    const who = { ip: req.ip ?? null, userAgent: typeof userAgent === 'string' ? userAgent : null };
+    if (result.ok) {
+      this.audit.record({ type: 'login.succeeded', outcome: 'success', userId: result.user.id, ...who });
+      return;
+    }
+    const userId = result.userId ?? null;
+    this.audit.record({ type: 'login.failed', outcome: 'failure', userId, ...who, details: { reason: result.reason } });
+    if (result.lockedNow) {
+      const { until, failures } = result.lockedNow;
+      this.audit.record({
+        type: 'login.locked',
+        outcome: 'failure',
+        userId,
+        ...who,
+        details: { failures, locked_until: until.toISOString() },
+      });
+    }
   }
 }

@@ -4,9 +4,11 @@ import { sha256Hex } from 'src/common/hashing';
 import { PasswordHasher } from 'src/common/password-hasher';
 import { AppConfig } from 'src/config/app-config';
 import { InvalidClient, InvalidRequest } from 'src/oauth/errors/oauth-errors';
+import { OAuthError } from 'src/oauth/errors/oauth.error';
 import { RawParams } from 'src/oauth/request-params';
 import { verifyClientSecret } from './client-secret';
-import { ClientsRepository } from './clients.repository';
+import { ClientUsageTracker } from './client-usage-tracker';
+import { ClientsService } from './clients.service';
 import { OAuthClient, TokenEndpointAuthMethod } from './oauth-client.entity';
 
 export interface AuthenticatedClient {
@@ -35,19 +37,26 @@ export class ClientAuthenticator {
   private readonly verified = new Map<string, { storedHash: string; until: number }>();
 
   constructor(
-    private readonly clients: ClientsRepository,
+    private readonly clients: ClientsService,
     private readonly hasher: PasswordHasher,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly usage: ClientUsageTracker,
   ) {}
 
   async authenticate(authorization: string | undefined, body: RawParams): Promise<AuthenticatedClient> {
+    const authenticated = await this.verify(authorization, body);
+    await this.usage.touch(authenticated.client.clientId);
+    return authenticated;
+  }
+
+  private async verify(authorization: string | undefined, body: RawParams): Promise<AuthenticatedClient> {
     const presented = this.presented(authorization, body);
     const viaHeader = presented.method === 'client_secret_basic';
     const fail = (description = 'client authentication failed') =>
       InvalidClient(description, viaHeader ? this.config.issuer : undefined);
 
-    const client = await this.clients.findByClientId(presented.clientId);
+    const client = await this.findClient(presented.clientId, fail);
     if (!client || client.disabled) throw fail();
     const isPublic = client.tokenEndpointAuthMethod === 'none' || !client.clientSecretHash;
     if (isPublic) {
@@ -63,6 +72,16 @@ export class ClientAuthenticator {
     if (client.clientSecretExpiresAt && client.clientSecretExpiresAt <= this.clock.now()) throw fail('client secret expired');
     if (!(await this.verifySecret(client, presented.secret!))) throw fail();
     return { client, method: presented.method };
+  }
+
+  /** Stored or CIMD client; a metadata document that cannot be used is invalid_client here too. */
+  private async findClient(clientId: string, fail: (d?: string) => OAuthError): Promise<OAuthClient | null> {
+    try {
+      return await this.clients.findByClientId(clientId);
+    } catch (err) {
+      if (err instanceof OAuthError && err.code === 'invalid_client') throw fail(err.description);
+      throw err;
+    }
   }
 
   private presented(authorization: string | undefined, body: RawParams): PresentedCredentials {
@@ -105,10 +124,14 @@ function parseBasic(encoded: string, realm: string): { clientId: string; secret:
   const decoded = Buffer.from(encoded, 'base64').toString('utf8');
   const sep = decoded.indexOf(':');
   if (sep <= 0) throw fail();
+  let credentials: { clientId: string; secret: string };
   try {
     const unform = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
-    return { clientId: unform(decoded.slice(0, sep)), secret: unform(decoded.slice(sep + 1)) };
+    credentials = { clientId: unform(decoded.slice(0, sep)), secret: unform(decoded.slice(sep + 1)) };
   } catch {
     throw fail();
   }
+  // PostgreSQL text cannot hold NUL: such an id can match no client, and must not reach a query.
+  if (credentials.clientId.includes('\0')) throw fail();
+  return credentials;
 }

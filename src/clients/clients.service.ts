@@ -1,18 +1,36 @@
 import { Injectable } from '@nestjs/common';
 import { PasswordHasher } from 'src/common/password-hasher';
+import { CimdResolver } from './cimd/cimd-resolver.service';
 import { hashChosenSecret } from './client-secret';
 import { ClientsRepository, NewClient } from './clients.repository';
 import { OAuthClient } from './oauth-client.entity';
+import { RegisteredClientsRepository } from './registration/registered-clients.repository';
 
 @Injectable()
 export class ClientsService {
   constructor(
     private readonly clients: ClientsRepository,
     private readonly hasher: PasswordHasher,
+    private readonly cimd: CimdResolver,
+    private readonly registered: RegisteredClientsRepository,
   ) {}
 
+  /**
+   * The client for a protocol request (/authorize, /token): a stored client, or for an https
+   * client_id with a path, the client its metadata document describes (CIMD).
+   * @throws OAuthError invalid_client when a metadata document cannot be fetched or is unacceptable.
+   */
   findByClientId(clientId: string): Promise<OAuthClient | null> {
+    if (this.cimd.handles(clientId)) return this.cimd.resolve(clientId);
     return this.clients.findByClientId(clientId);
+  }
+
+  /**
+   * Deletes dynamically registered clients created before `olderThan` and not used since (no
+   * successful client authentication), with everything issued to them. Returns how many.
+   */
+  deleteUnusedDcrClients(olderThan: Date): Promise<number> {
+    return this.registered.deleteUnusedDcr(olderThan);
   }
 
   /** Registers a client with a human-chosen secret (bcrypt) unless the client_id exists. */

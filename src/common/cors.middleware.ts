@@ -13,7 +13,7 @@ const PUBLIC_CORS_PATHS = [
 export function publicCorsMiddleware(req: Request, res: Response, next: NextFunction): void {
   if (!PUBLIC_CORS_PATHS.some((p) => p.test(req.path))) return next();
   res.setHeader('Access-Control-Allow-Origin', '*');
-  res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate');
+  res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate, Retry-After');
   if (req.method === 'OPTIONS') {
     res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE, OPTIONS');
     res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, MCP-Protocol-Version');

@@ -165,6 +165,9 @@ export class EnvSchema {
   @IsOptional()
   @IsString()
   @MinLength(32, { message: 'REGISTRATION_INITIAL_ACCESS_TOKEN must be at least 32 characters' })
+  @Matches(/^[A-Za-z0-9\-._~+/]+=*$/, {
+    message: 'REGISTRATION_INITIAL_ACCESS_TOKEN must use only bearer token characters (RFC 6750 b64token)',
+  })
   REGISTRATION_INITIAL_ACCESS_TOKEN?: string;
 
   /** Accept private-use URI scheme redirect URIs (cursor://, vscode://, com.example.app:/cb). */

@@ -22,21 +22,31 @@ describe('MCP settings', () => {
 
     it('should read a comma-separated list as normalised origins', () => {
       const origins = config({
-        MCP_ALLOWED_ORIGINS: ' https://App.Example.com , http://localhost:5173,https://app.example.com:443/,,',
+        MCP_ALLOWED_ORIGINS:
+          ' https://App.Example.com , http://localhost:5173,https://app.example.com:443/,,',
       }).mcp.allowedOrigins;
       expect(origins).toEqual(['https://app.example.com', 'http://localhost:5173']);
     });
 
     it('should refuse entries that are not origins, naming the position but not the value', () => {
-      const found = problems({ MCP_ALLOWED_ORIGINS: 'https://ok.example.com, https://x.example.com/path, ftp://files.example.com' });
+      const found = problems({
+        MCP_ALLOWED_ORIGINS:
+          'https://ok.example.com, https://x.example.com/path, ftp://files.example.com',
+      });
       expect(found).toEqual([
         'MCP_ALLOWED_ORIGINS: entry 2 must have no path, query or fragment (expected scheme://host[:port])',
         'MCP_ALLOWED_ORIGINS: entry 3 must be http or https (expected scheme://host[:port])',
       ]);
       expect(found.join('\n')).not.toContain('example.com');
-      expect(problems({ MCP_ALLOWED_ORIGINS: '*' })[0]).toMatch(/^MCP_ALLOWED_ORIGINS: entry 1 is not a URL/);
-      expect(problems({ MCP_ALLOWED_ORIGINS: 'https://u:p@x.example.com' })[0]).toMatch(/must not carry credentials/);
-      expect(problems({ MCP_ALLOWED_ORIGINS: 'https://x.example.com?a=1' })[0]).toMatch(/no path, query or fragment/);
+      expect(problems({ MCP_ALLOWED_ORIGINS: '*' })[0]).toMatch(
+        /^MCP_ALLOWED_ORIGINS: entry 1 is not a URL/,
+      );
+      expect(problems({ MCP_ALLOWED_ORIGINS: 'https://u:p@x.example.com' })[0]).toMatch(
+        /must not carry credentials/,
+      );
+      expect(problems({ MCP_ALLOWED_ORIGINS: 'https://x.example.com?a=1' })[0]).toMatch(
+        /no path, query or fragment/,
+      );
     });
 
     it('should normalise the same way as the parser used by the request policy', () => {
@@ -47,8 +57,12 @@ describe('MCP settings', () => {
   describe('MCP_CONFORMANCE_FIXTURE', () => {
     it('should be off by default and readable as a boolean', () => {
       expect(config({}).mcp.conformanceFixture).toBe(false);
-      expect(config({ MCP_CONFORMANCE_FIXTURE: 'true', NODE_ENV: 'test' }).mcp.conformanceFixture).toBe(true);
-      expect(problems({ MCP_CONFORMANCE_FIXTURE: 'perhaps' })[0]).toMatch(/^MCP_CONFORMANCE_FIXTURE: /);
+      expect(
+        config({ MCP_CONFORMANCE_FIXTURE: 'true', NODE_ENV: 'test' }).mcp.conformanceFixture,
+      ).toBe(true);
+      expect(problems({ MCP_CONFORMANCE_FIXTURE: 'perhaps' })[0]).toMatch(
+        /^MCP_CONFORMANCE_FIXTURE: /,
+      );
     });
 
     it('should be refused in production', () => {

@@ -18,7 +18,8 @@ function originProblem(entry: string): string | null {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be http or https';
   if (url.username || url.password) return 'must not carry credentials';
-  if (url.pathname !== '/' || url.search || url.hash || /[?#]/.test(entry)) return 'must have no path, query or fragment';
+  if (url.pathname !== '/' || url.search || url.hash || /[?#]/.test(entry))
+    return 'must have no path, query or fragment';
   return null;
 }
 
@@ -48,7 +49,10 @@ export function mcpConfigProblems(env: EnvSchema): string[] {
   const problems: string[] = [];
   entries(env.MCP_ALLOWED_ORIGINS).forEach((entry, i) => {
     const problem = originProblem(entry);
-    if (problem) problems.push(`MCP_ALLOWED_ORIGINS: entry ${i + 1} ${problem} (expected scheme://host[:port])`);
+    if (problem)
+      problems.push(
+        `MCP_ALLOWED_ORIGINS: entry ${i + 1} ${problem} (expected scheme://host[:port])`,
+      );
   });
   if (env.NODE_ENV === 'production' && env.MCP_CONFORMANCE_FIXTURE) {
     problems.push('MCP_CONFORMANCE_FIXTURE: test-only, refused when NODE_ENV=production');

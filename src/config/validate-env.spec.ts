@@ -76,4 +76,17 @@ describe(validateEnv.name, () => {
     expect(problems({ KEY_ROTATION_INTERVAL_HOURS: '0' })[0]).toMatch(/^KEY_ROTATION_INTERVAL_HOURS: /);
     expect(problems({ AUDIT_RETENTION_DAYS: 'forever' })[0]).toMatch(/^AUDIT_RETENTION_DAYS: /);
   });
+
+  it('should read the administrator client settings, both or neither, and never print the secret', () => {
+    const config = (env: Record<string, string>) => new AppConfig(validateEnv(env), 'x'.repeat(32));
+    expect(config({}).adminClient).toBeNull();
+    const secret = 'an-admin-secret-that-is-long';
+    expect(config({ ADMIN_CLIENT_ID: 'ops', ADMIN_CLIENT_SECRET: secret }).adminClient).toEqual({ clientId: 'ops', secret });
+    expect(problems({ ADMIN_CLIENT_ID: 'ops' })).toEqual(['ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET: set both or neither']);
+    expect(problems({ ADMIN_CLIENT_SECRET: secret })).toEqual(['ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET: set both or neither']);
+    expect(problems({ ADMIN_CLIENT_ID: 'a b', ADMIN_CLIENT_SECRET: secret })[0]).toMatch(/^ADMIN_CLIENT_ID: /);
+    const short = problems({ ADMIN_CLIENT_ID: 'ops', ADMIN_CLIENT_SECRET: 'short-secret' });
+    expect(short).toEqual(['ADMIN_CLIENT_SECRET: ADMIN_CLIENT_SECRET must be at least 20 characters']);
+    expect(short.join()).not.toContain('short-secret');
+  });
 });

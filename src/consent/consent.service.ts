@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock';
 import { isSubset } from 'src/oauth/scope';
+import { Consent } from './consent.entity';
 import { ConsentsRepository } from './consents.repository';
 
 /** What people have allowed applications to do. */
@@ -23,5 +24,10 @@ export class ConsentService {
 
   revoke(userId: string, clientId: string): Promise<boolean> {
     return this.consents.revoke(userId, clientId, this.clock.now());
+  }
+
+  /** The person's active consents, newest first (the "connected apps" page). */
+  listActive(userId: string): Promise<Consent[]> {
+    return this.consents.findActiveForUser(userId);
   }
 }

@@ -25,6 +25,9 @@ export function authorizationServerMetadata(config: AppConfig, grantTypes: strin
     authorization_response_iss_parameter_supported: true,
     resource_indicators_supported: true,
     service_documentation: `${base}/`,
+    // RFC 7591 §3 / MCP.md checklist 4: absent when registration is switched off.
+    ...(config.registration.mode !== 'off' ? { registration_endpoint: `${base}/oauth/register` } : {}),
+    ...(config.cimd.enabled ? { client_id_metadata_document_supported: true } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/c
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BearerModule } from 'src/bearer/bearer.module';
 import { AppConfig } from 'src/config/app-config';
+import { McpConformanceFixtureModule } from './conformance/conformance-fixture.module';
 import { McpController, MCP_ROUTE } from './mcp.controller';
 import { McpEndpoint } from './mcp-endpoint.service';
 import { McpHttpMiddleware } from './mcp-http.middleware';
@@ -16,12 +17,12 @@ import { ToolScopeGuard } from './tool-scope.guard';
 import { TOOL_DEFINITIONS } from './tools';
 import { ToolsController } from './tools.controller';
 
-/** Browser origins besides the issuer's own that may call /mcp (empty: same-origin only). */
+/** Browser origins besides the issuer's own that may call /mcp: MCP_ALLOWED_ORIGINS (empty: same-origin only). */
 export const MCP_ALLOWED_ORIGINS = Symbol('MCP_ALLOWED_ORIGINS');
 
 /** The MCP resource server: Streamable HTTP at /mcp, the tools, and their REST mirror at /tools. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Note]), BearerModule],
+  imports: [TypeOrmModule.forFeature([Note]), BearerModule, McpConformanceFixtureModule],
   controllers: [McpController, ToolsController],
   providers: [
     NotesRepository,
@@ -31,7 +32,11 @@ export const MCP_ALLOWED_ORIGINS = Symbol('MCP_ALLOWED_ORIGINS');
     McpServerFactory,
     McpEndpoint,
     RestToolCalls,
-    { provide: MCP_ALLOWED_ORIGINS, useValue: [] },
+    {
+      provide: MCP_ALLOWED_ORIGINS,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): string[] => config.mcp.allowedOrigins,
+    },
     {
       provide: McpRequestPolicy,
       inject: [AppConfig, MCP_ALLOWED_ORIGINS],

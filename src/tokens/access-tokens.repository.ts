@@ -16,4 +16,21 @@ export class AccessTokensRepository {
     const result = await this.repo.update({ jti, clientId }, { revoked: true });
     return (result.affected ?? 0) > 0;
   }
+
+  /**
+   * Revokes every live access token of the client (client_credentials tokens have no grant to
+   * revoke them through); returns the jtis it revoked with their expiry.
+   */
+  async revokeAllForClient(
+    clientId: string,
+    now: Date,
+  ): Promise<Array<{ jti: string; expiresAt: Date }>> {
+    const [rows] = (await this.repo.query(
+      `UPDATE access_tokens SET revoked = true
+        WHERE client_id = $1 AND revoked = false AND expires_at > $2
+        RETURNING jti, expires_at`,
+      [clientId, now],
+    )) as [Array<{ jti: string; expires_at: Date | string }>, number];
+    return rows.map((r) => ({ jti: r.jti, expiresAt: new Date(r.expires_at) }));
+  }
 }

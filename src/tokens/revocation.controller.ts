@@ -4,6 +4,7 @@ import { Public } from 'src/bearer/public.decorator';
 import { ClientAuthenticator } from 'src/clients/client-authenticator.service';
 import { InvalidClient, InvalidRequest } from 'src/oauth/errors/oauth-errors';
 import { duplicated, RawParams, required } from 'src/oauth/request-params';
+import { RateLimit } from 'src/rate-limit/rate-limit.decorator';
 import { IntrospectionResponse, IntrospectionService } from './introspection.service';
 import { TokenRevocationService } from './token-revocation.service';
 
@@ -33,6 +34,7 @@ export class RevocationController {
   /** RFC 7009 §2. */
   @Post(['oauth/revoke', 'revoke'])
   @HttpCode(200)
+  @RateLimit('revoke')
   async revoke(
     @Headers('authorization') authorization: string | undefined,
     @Body() body: RawParams,
@@ -48,6 +50,7 @@ export class RevocationController {
   /** RFC 7662 §2: confidential callers only. */
   @Post(['oauth/introspect', 'introspect'])
   @HttpCode(200)
+  @RateLimit('introspect')
   async introspect(
     @Headers('authorization') authorization: string | undefined,
     @Body() body: RawParams,

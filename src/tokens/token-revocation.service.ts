@@ -8,6 +8,7 @@ import { TOKEN_PREFIX } from 'src/oauth/oauth.constants';
 import { AccessTokensRepository } from './access-tokens.repository';
 import { RevocationChecker } from './keys/revocation-checker';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { RevocationBroadcaster } from './revocation/revocation-broadcaster';
 
 /**
  * RFC 7009. A refresh token revokes its whole grant (and so every access token of the family); an
@@ -22,6 +23,7 @@ export class TokenRevocationService {
     private readonly grants: GrantsService,
     private readonly revocations: RevocationChecker,
     private readonly audit: AuditService,
+    private readonly broadcaster: RevocationBroadcaster,
   ) {}
 
   async revoke(client: OAuthClient, token: string): Promise<void> {
@@ -55,6 +57,7 @@ export class TokenRevocationService {
     if (typeof jti !== 'string' || jti.length > 64) return;
     if (await this.accessTokens.revokeForClient(jti, client.clientId)) {
       this.revocations.markRevoked(jti);
+      await this.broadcaster.tokenRevoked(jti);
       this.audit.record({
         type: 'token.revoked',
         outcome: 'success',

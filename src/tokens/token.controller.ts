@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { Public } from 'src/bearer/public.decorator';
 import { InvalidRequest } from 'src/oauth/errors/oauth-errors';
 import type { RawParams } from 'src/oauth/request-params';
+import { RateLimit } from 'src/rate-limit/rate-limit.decorator';
 import { TokenResponse } from './token-issuer.service';
 import { TokenService } from './token.service';
 
@@ -13,6 +14,7 @@ export class TokenController {
 
   @Post(['oauth/token', 'token'])
   @HttpCode(200)
+  @RateLimit('token')
   async token(
     @Headers('authorization') authorization: string | undefined,
     @Body() body: RawParams,

@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { UsersModule } from 'src/users/users.module';
 import { AccessToken } from './access-token.entity';
 import { AccessTokensRepository } from './access-tokens.repository';
+import { ClientTokenRevocationService } from './client-token-revocation.service';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
@@ -16,13 +17,14 @@ import { UserinfoController } from './userinfo.controller';
 import { GrantRegistry } from './grants/grant-registry';
 import { IssuedTokensRepository } from './issued-tokens.repository';
 import { KeysModule } from './keys/keys.module';
+import { RevocationBroadcastModule } from './revocation/revocation-broadcast.module';
 import { TokenIssuer } from './token-issuer.service';
 import { TokenController } from './token.controller';
 import { TokenService } from './token.service';
 
 /** /token with one class per grant, /revoke, /introspect, token issuing, and (through KeysModule) signing and verification. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AccessToken]), AuthorizationModule, ClientsModule, UsersModule, KeysModule],
+  imports: [TypeOrmModule.forFeature([AccessToken]), AuthorizationModule, ClientsModule, UsersModule, KeysModule, RevocationBroadcastModule],
   controllers: [TokenController, RevocationController, UserinfoController],
   providers: [
     IssuedTokensRepository,
@@ -36,7 +38,8 @@ import { TokenService } from './token.service';
     TokenService,
     TokenRevocationService,
     IntrospectionService,
+    ClientTokenRevocationService,
   ],
-  exports: [TokenIssuer, GrantRegistry, KeysModule],
+  exports: [TokenIssuer, GrantRegistry, KeysModule, ClientTokenRevocationService],
 })
 export class TokensModule {}

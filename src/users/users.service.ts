@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from 'src/common/clock';
 import { PasswordHasher } from 'src/common/password-hasher';
+import { AppConfig } from 'src/config/app-config';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
 
@@ -11,9 +13,22 @@ export interface NewUserInput {
   scopes?: string[];
 }
 
+export type AuthenticationFailure = 'unknown_user' | 'bad_password' | 'disabled' | 'locked';
+
 export type AuthenticationResult =
   | { ok: true; user: User }
-  | { ok: false; reason: 'unknown_user' | 'bad_password' | 'disabled'; userId?: string };
+  | {
+      ok: false;
+      reason: AuthenticationFailure;
+      userId?: string;
+      /** Set when this failure locked the account. */
+      lockedNow?: { until: Date; failures: number };
+    };
+
+/** Longest username looked up; longer ones cannot exist (users.username is varchar(128)). */
+const MAX_USERNAME = 128;
+/** bcrypt reads at most 72 bytes; this only bounds the work of a hostile request. */
+const MAX_PASSWORD = 256;
 
 @Injectable()
 export class UsersService {
@@ -23,6 +38,8 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   findById(id: string): Promise<User | null> {
@@ -34,18 +51,33 @@ export class UsersService {
   }
 
   /**
-   * Checks a username and password. Always runs one bcrypt comparison, whether or not the user
-   * exists, so response time does not reveal which usernames exist.
+   * Checks a username and password. Every path costs the same (SECURITY.md, brute force): one
+   * lookup, exactly one bcrypt comparison (a dummy hash for an unknown user) and one atomic UPDATE
+   * (which counts the failure, or resets the count on success), so neither the answer nor its
+   * timing tells an unknown user, a wrong password, a disabled or a locked account apart. A locked
+   * account fails even with the right password.
    */
   async authenticate(username: string, password: string): Promise<AuthenticationResult> {
-    const user = username.length <= 128 ? await this.users.findByUsername(username) : null;
+    const now = this.clock.now();
+    const plausible = username.length <= MAX_USERNAME;
+    const user = plausible ? await this.users.findByUsername(username) : null;
     this.dummyHash ??= this.hasher.hash(`dummy-${Math.random()}`);
     const hash = user?.passwordHash ?? (await this.dummyHash);
-    const matches = await this.hasher.verify(password.slice(0, 256), hash);
+    const matches = await this.hasher.verify(password.slice(0, MAX_PASSWORD), hash);
+    const locked = !!user?.lockedUntil && user.lockedUntil > now;
+    if (user && matches && !locked && !user.disabled) {
+      // The row read above may be stale: a concurrent failure can have locked the account since.
+      if (await this.users.recordSuccessfulLogin(user.id, now)) return { ok: true, user };
+      return { ok: false, reason: 'locked', userId: user.id };
+    }
+    const failed = plausible ? await this.users.recordFailedLogin(username, now, this.config.loginLockout) : null;
     if (!user) return { ok: false, reason: 'unknown_user' };
-    if (!matches) return { ok: false, reason: 'bad_password', userId: user.id };
-    if (user.disabled) return { ok: false, reason: 'disabled', userId: user.id };
-    return { ok: true, user };
+    const reason = locked ? 'locked' : !matches ? 'bad_password' : 'disabled';
+    const lockedNow =
+      failed?.lockedUntil && failed.lockedUntil > now
+        ? { until: failed.lockedUntil, failures: failed.failedLoginCount }
+        : undefined;
+    return { ok: false, reason, userId: user.id, ...(lockedNow ? { lockedNow } : {}) };
   }
 
   /** Creates the user unless the username is taken; an existing row is left exactly as it is. */

@@ -111,8 +111,13 @@ function fromHttpException(exception: HttpException): OAuthError {
 /** body-parser errors (malformed JSON, too large, bad charset) carry `status` and `type`. */
 export function fromBodyParserError(exception: unknown): OAuthError | undefined {
   if (!exception || typeof exception !== 'object') return undefined;
-  const { status, type } = exception as { status?: unknown; type?: unknown };
-  if (typeof status !== 'number' || typeof type !== 'string' || status < 400 || status >= 500) return undefined;
+  const { status, type, expose } = exception as { status?: unknown; type?: unknown; expose?: unknown };
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  // A body that does not match its Content-Encoding (zlib/brotli failure) comes as a bare 400
+  // http-error with no `type`.
+  if (typeof type !== 'string') {
+    return expose === true ? new OAuthError('invalid_request', 'malformed request body', status) : undefined;
+  }
   const descriptions: Record<string, string> = {
     'entity.too.large': 'request body too large',
     'entity.parse.failed': 'malformed request body',

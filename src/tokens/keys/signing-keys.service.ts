@@ -161,6 +161,29 @@ export class SigningKeysService {
     return outcome;
   }
 
+  /** How long a next key is published before rotate() promotes it. */
+  get promotionDelaySeconds(): number {
+    return this.options.promoteAfterSeconds;
+  }
+
+  /**
+   * Where rotation stands, read from the database (not the cache), for a rotation schedule: since
+   * when the active key signs, and when the pending next key (if any) was created.
+   */
+  async rotationState(): Promise<{ activeSince: Date | null; nextCreatedAt: Date | null }> {
+    const active = await this.repo.findByState('active');
+    const next = await this.repo.findByState('next');
+    return {
+      activeSince: active ? (active.activatedAt ?? active.createdAt) : null,
+      nextCreatedAt: next?.createdAt ?? null,
+    };
+  }
+
+  /** Deletes retired keys past their expiry (rotate() does this too); returns how many. */
+  deleteExpired(now: Date = this.clock.now()): Promise<number> {
+    return this.repo.deleteExpired(now);
+  }
+
   /** Forgets the cached key set; the next call re-reads the database. */
   invalidate(): void {
     this.generation++;

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AppConfig } from 'src/config/app-config';
+import { rateLimitThrottlers } from './rate-limit-throttlers';
+import { RateLimitGuard } from './rate-limit.guard';
+import { RateLimitStorage } from './rate-limit.storage';
+
+/** Holds the counters; its own module so the throttler options can inject it. */
+@Module({ providers: [RateLimitStorage], exports: [RateLimitStorage] })
+export class RateLimitStorageModule {}
+
+/**
+ * Rate limits (SECURITY.md item 45) on the handlers marked `@RateLimit(...)`: @nestjs/throttler
+ * with one throttler per configured limit, counters in Redis when REDIS_URL is set.
+ */
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      imports: [RateLimitStorageModule],
+      inject: [AppConfig, RateLimitStorage],
+      useFactory: (config: AppConfig, storage: RateLimitStorage) => ({
+        throttlers: rateLimitThrottlers(config.rateLimit),
+        storage,
+        setHeaders: false,
+      }),
+    }),
+  ],
+  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
+})
+export class RateLimitModule {}

@@ -1,0 +1,36 @@
+/** What one instance tells the others; `origin` lets an instance ignore its own notices. */
+export interface RevocationNotice {
+  kind: 'jti' | 'grant';
+  id: string;
+  origin: string;
+}
+
+/** Well above any jti (≤ 64), grant id (uuid) or instance id we produce. */
+const MAX_FIELD_LENGTH = 128;
+
+/** LISTEN/NOTIFY channel (one per database) and the Redis channel prefix. */
+export const REVOCATION_CHANNEL = 'mcp_oauth_revocation';
+
+export function encodeNotice(notice: RevocationNotice): string {
+  return JSON.stringify({ kind: notice.kind, id: notice.id, origin: notice.origin });
+}
+
+/** The notice in `payload`, or null when it is not one of ours (wrong shape, too long, not JSON). */
+export function parseNotice(payload: unknown): RevocationNotice | null {
+  if (typeof payload !== 'string' || payload.length > 1024) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    return null;
+  }
+  if (!value || typeof value !== 'object') return null;
+  const { kind, id, origin } = value as Record<string, unknown>;
+  if (kind !== 'jti' && kind !== 'grant') return null;
+  if (!isField(id) || !isField(origin)) return null;
+  return { kind, id, origin };
+}
+
+function isField(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= MAX_FIELD_LENGTH;
+}

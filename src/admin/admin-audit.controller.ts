@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from 'src/bearer/require-scopes.decorator';
-import { ADMIN_SCOPE, AdminApi } from './admin-call';
+import { ADMIN_SCOPE, AdminApi } from './admin-api.decorator';
 import { AdminAuditService } from './admin-audit.service';
 import { AuditPageDto, AuditQueryDto } from './dto/audit-query.dto';
 

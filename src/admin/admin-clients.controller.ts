@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { Principal } from 'src/bearer/principal.decorator';
 import { RequireScopes } from 'src/bearer/require-scopes.decorator';
-import { ADMIN_SCOPE, AdminApi } from './admin-call';
+import { ADMIN_SCOPE, AdminApi } from './admin-api.decorator';
 import { AdminClientsService } from './admin-clients.service';
 import {
   ClientPageDto,

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { AppConfig } from 'src/config/app-config';
-import { ADMIN_SECURITY_SCHEME } from './admin-call';
+import { ADMIN_SECURITY_SCHEME } from './admin-api.decorator';
 import { AdminModule } from './admin.module';
 
 export const ADMIN_DOCS_PATH = 'admin/docs';

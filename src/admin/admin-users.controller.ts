@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { Principal } from 'src/bearer/principal.decorator';
 import { RequireScopes } from 'src/bearer/require-scopes.decorator';
-import { ADMIN_SCOPE, AdminApi } from './admin-call';
+import { ADMIN_SCOPE, AdminApi } from './admin-api.decorator';
 import { AdminUsersService } from './admin-users.service';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQueryDto } from './dto/list-users.query.dto';

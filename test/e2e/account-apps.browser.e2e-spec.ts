@@ -1,30 +1,14 @@
-import { execSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import { DEMO_CLIENT, DEMO_USER } from 'src/seed/demo-data';
 import { authorizeAsUser, demoBasic, exchangeCode } from '../support/browser';
+import { launchChromium } from '../support/chromium';
 import { createTestApp, TestApp } from './create-test-app';
 
 const ARTIFACTS = join(__dirname, '..', '..', 'artifacts');
-
-/** The system Chromium (Debian package `chromium`); never skipped silently when it is missing. */
-function chromiumPath(): string {
-  for (const name of ['chromium', 'chromium-browser']) {
-    try {
-      const path = execSync(`command -v ${name}`, { encoding: 'utf8', shell: '/bin/sh' }).trim();
-      if (path) return path;
-    } catch {
-      // not this name
-    }
-  }
-  throw new Error(
-    'Chromium is not installed, so the headless browser test cannot run. Install it with ' +
-      '`apt-get install -y chromium` (.ci/run does this).',
-  );
-}
 
 describe('Connected apps in a real browser (headless Chromium, e2e)', () => {
   let t: TestApp;
@@ -32,14 +16,10 @@ describe('Connected apps in a real browser (headless Chromium, e2e)', () => {
   let base: string;
 
   beforeAll(async () => {
-    const executablePath = chromiumPath();
     t = await createTestApp();
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
   }, 120_000);
 

@@ -1,19 +1,14 @@
 import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Public } from 'src/bearer/public.decorator';
-import { sendHtml } from 'src/common/html/send-html';
+import { sendOutcome } from 'src/common/html/page-outcome';
 import { OAuthErrorFilter } from 'src/oauth/errors/oauth-error.filter';
 import type { RawParams } from 'src/oauth/request-params';
 import { RateLimit } from 'src/rate-limit/rate-limit.decorator';
-import { AuthorizeService, Outcome } from './authorize.service';
+import { AuthorizeService } from './authorize.service';
 import { LoginService } from './login.service';
 
-/** Sends an Outcome: 303 after a form POST (never 307, RFC 9700 §4.12), 302 otherwise. */
-export function send(res: Response, outcome: Outcome, method: string): void {
-  if (outcome.kind === 'page') return sendHtml(res, outcome.status, outcome.html);
-  res.setHeader('Cache-Control', 'no-store');
-  res.redirect(method === 'POST' ? 303 : 302, outcome.url);
-}
+const send = sendOutcome;
 
 /** The browser-facing interaction: /authorize, /login, /consent. Errors render as pages. */
 @Public()
@@ -27,7 +22,11 @@ export class AuthorizeController {
 
   @Get(['oauth/authorize', 'authorize'])
   @RateLimit('authorize')
-  async authorize(@Query() query: RawParams, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async authorize(
+    @Query() query: RawParams,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     send(res, await this.authorizeService.authorize(query, req.originalUrl, req, res), req.method);
   }
 

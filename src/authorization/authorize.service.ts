@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ClientsService } from 'src/clients/clients.service';
 import { Clock } from 'src/common/clock';
+import type { PageOutcome } from 'src/common/html/page-outcome';
 import { AppConfig } from 'src/config/app-config';
 import { ConsentService } from 'src/consent/consent.service';
 import { PageError } from 'src/oauth/errors/oauth-errors';
@@ -12,13 +13,16 @@ import { RawParams } from 'src/oauth/request-params';
 import { isSubset } from 'src/oauth/scope';
 import { Session, SessionService } from 'src/users/session.service';
 import { User } from 'src/users/user.entity';
-import { UsersService } from 'src/users/users.service';
+import { SignedInUser, SignedInUsers } from 'src/users/signed-in-users.service';
 import { AuthorizationCodesService } from './authorization-codes.service';
-import { AuthorizationRequest, AuthorizeContext, validateAuthorizationRequest } from './authorize-request';
+import {
+  AuthorizationRequest,
+  AuthorizeContext,
+  validateAuthorizationRequest,
+} from './authorize-request';
 import { consentPage } from './pages/consent.page';
 
-/** What the controller sends: a redirect, or an HTML page. */
-export type Outcome = { kind: 'redirect'; url: string } | { kind: 'page'; status: number; html: string };
+export type Outcome = PageOutcome;
 
 const FRESH_LOGIN_SECONDS = 120;
 
@@ -33,7 +37,7 @@ export class AuthorizeService {
   constructor(
     private readonly config: AppConfig,
     private readonly clients: ClientsService,
-    private readonly users: UsersService,
+    private readonly signedIn: SignedInUsers,
     private readonly sessions: SessionService,
     private readonly consents: ConsentService,
     private readonly codes: AuthorizationCodesService,
@@ -47,30 +51,49 @@ export class AuthorizeService {
   }
 
   /** GET /authorize. */
-  async authorize(params: RawParams, originalUrl: string, req: Request, res: Response): Promise<Outcome> {
+  async authorize(
+    params: RawParams,
+    originalUrl: string,
+    req: Request,
+    res: Response,
+  ): Promise<Outcome> {
     const request = await validateAuthorizationRequest(params, this.ctx);
     const signedIn = await this.signedInUser(req, res);
     const mustLogin =
       !signedIn ||
-      (request.prompt.has('login') && signedIn.session.authTime < this.clock.nowSeconds() - FRESH_LOGIN_SECONDS);
+      (request.prompt.has('login') &&
+        signedIn.session.authTime < this.clock.nowSeconds() - FRESH_LOGIN_SECONDS);
     if (mustLogin) {
-      if (request.prompt.has('none')) throw this.toClient(request, new OAuthError('login_required', 'login required'));
+      if (request.prompt.has('none'))
+        throw this.toClient(request, new OAuthError('login_required', 'login required'));
       return { kind: 'redirect', url: `/login?return_to=${encodeURIComponent(originalUrl)}` };
     }
     const { user, session } = signedIn!;
     this.checkUserScope(request, user);
-    const remembered = !request.prompt.has('consent') && (await this.consents.covers(user.id, request.client.clientId, request.scope));
+    const remembered =
+      !request.prompt.has('consent') &&
+      (await this.consents.covers(user.id, request.client.clientId, request.scope));
     if (remembered) return this.issueCode(request, user);
-    if (request.prompt.has('none')) throw this.toClient(request, new OAuthError('consent_required', 'consent required'));
+    if (request.prompt.has('none'))
+      throw this.toClient(request, new OAuthError('consent_required', 'consent required'));
     return { kind: 'page', status: 200, html: this.renderConsent(request, user, session) };
   }
 
   /** POST /consent: the person's decision, with the request replayed and validated again. */
   async decide(body: RawParams, req: Request, res: Response): Promise<Outcome> {
     const signedIn = await this.signedInUser(req, res);
-    if (!signedIn) throw new PageError('access_denied', 'your session has expired; start again from the application', 403);
+    if (!signedIn)
+      throw new PageError(
+        'access_denied',
+        'your session has expired; start again from the application',
+        403,
+      );
     if (!this.sessions.verifySessionCsrf(signedIn.session, body.csrf_token)) {
-      throw new PageError('access_denied', 'the form expired or was tampered with; start again from the application', 403);
+      throw new PageError(
+        'access_denied',
+        'the form expired or was tampered with; start again from the application',
+        403,
+      );
     }
     const { csrf_token: _csrf, decision, ...params } = body;
     const request = await validateAuthorizationRequest(params, this.ctx);
@@ -102,23 +125,23 @@ export class AuthorizeService {
   private checkUserScope(request: AuthorizationRequest, user: User): void {
     const needed = request.scope.filter((s) => !IDENTITY_SCOPES.has(s));
     if (!isSubset(needed, user.scopes)) {
-      throw this.toClient(request, new OAuthError('invalid_scope', 'requested scope is not allowed for this user'));
+      throw this.toClient(
+        request,
+        new OAuthError('invalid_scope', 'requested scope is not allowed for this user'),
+      );
     }
   }
 
   private toClient(request: AuthorizationRequest, error: OAuthError): OAuthError {
-    return error.redirectTo({ redirectUri: request.redirectUri, state: request.state, iss: this.config.issuer });
+    return error.redirectTo({
+      redirectUri: request.redirectUri,
+      state: request.state,
+      iss: this.config.issuer,
+    });
   }
 
-  private async signedInUser(req: Request, res: Response): Promise<{ user: User; session: Session } | null> {
-    const session = this.sessions.read(req);
-    if (!session) return null;
-    const user = await this.users.findById(session.userId);
-    if (!user || user.disabled) {
-      this.sessions.end(res);
-      return null;
-    }
-    return { user, session };
+  private signedInUser(req: Request, res: Response): Promise<SignedInUser | null> {
+    return this.signedIn.resolve(req, res);
   }
 
   private renderConsent(request: AuthorizationRequest, user: User, session: Session): string {

@@ -2,17 +2,12 @@ import { Body, Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/commo
 import type { Request, Response } from 'express';
 import { Audited } from 'src/audit/audited.decorator';
 import { Public } from 'src/bearer/public.decorator';
-import { sendHtml } from 'src/common/html/send-html';
+import { sendOutcome } from 'src/common/html/page-outcome';
 import { OAuthErrorFilter } from 'src/oauth/errors/oauth-error.filter';
 import type { RawParams } from 'src/oauth/request-params';
-import { AccountAppsService, AccountOutcome } from './account-apps.service';
+import { AccountAppsService } from './account-apps.service';
 
-function send(res: Response, outcome: AccountOutcome, method: string): void {
-  if (outcome.kind === 'page') return sendHtml(res, outcome.status, outcome.html);
-  res.setHeader('Cache-Control', 'no-store');
-  // 303 after a form POST, so a reload does not repeat it.
-  res.redirect(method === 'POST' ? 303 : 302, outcome.url);
-}
+const send = sendOutcome;
 
 /** The person's pages (session cookie, not bearer): connected apps and sign-out. Errors are pages. */
 @Public()

@@ -5,6 +5,7 @@ import { ClientsService } from 'src/clients/clients.service';
 import { PageError } from 'src/oauth/errors/oauth-errors';
 import { Session, SessionService } from 'src/users/session.service';
 import { User } from 'src/users/user.entity';
+import { SignedInUsers } from 'src/users/signed-in-users.service';
 import { UsersService } from 'src/users/users.service';
 import { AccountAppsService } from './account-apps.service';
 import { Consent } from './consent.entity';
@@ -68,7 +69,7 @@ describe(AccountAppsService.name, () => {
     } as unknown as ClientsService;
     sut = new AccountAppsService(
       sessions,
-      users,
+      new SignedInUsers(sessions, users),
       consents as unknown as ConsentService,
       grants as unknown as GrantsService,
       clients,

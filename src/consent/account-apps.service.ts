@@ -3,17 +3,15 @@ import type { Request, Response } from 'express';
 import { setAuditContext } from 'src/audit/audit-context';
 import { GrantsService } from 'src/authorization/grants.service';
 import { ClientsService } from 'src/clients/clients.service';
+import type { PageOutcome } from 'src/common/html/page-outcome';
 import { PageError } from 'src/oauth/errors/oauth-errors';
 import { RawParams, required } from 'src/oauth/request-params';
 import { Session, SessionService } from 'src/users/session.service';
-import { User } from 'src/users/user.entity';
-import { UsersService } from 'src/users/users.service';
+import { SignedInUser, SignedInUsers } from 'src/users/signed-in-users.service';
 import { ConsentService } from './consent.service';
 import { accountAppsPage, ConnectedApp } from './pages/account-apps.page';
 
-/** What the controller sends: a page, or a redirect (303 after a form POST). */
-export type AccountOutcome =
-  { kind: 'redirect'; url: string } | { kind: 'page'; status: number; html: string };
+export type AccountOutcome = PageOutcome;
 
 export const ACCOUNT_APPS_PATH = '/account/apps';
 const LOGIN_URL = `/login?return_to=${encodeURIComponent(ACCOUNT_APPS_PATH)}`;
@@ -27,7 +25,7 @@ const LOGIN_URL = `/login?return_to=${encodeURIComponent(ACCOUNT_APPS_PATH)}`;
 export class AccountAppsService {
   constructor(
     private readonly sessions: SessionService,
-    private readonly users: UsersService,
+    private readonly signedInUsers: SignedInUsers,
     private readonly consents: ConsentService,
     private readonly grants: GrantsService,
     private readonly clients: ClientsService,
@@ -107,17 +105,7 @@ export class AccountAppsService {
     }
   }
 
-  private async signedIn(
-    req: Request,
-    res: Response,
-  ): Promise<{ user: User; session: Session } | null> {
-    const session = this.sessions.read(req);
-    if (!session) return null;
-    const user = await this.users.findById(session.userId);
-    if (!user || user.disabled) {
-      this.sessions.end(res);
-      return null;
-    }
-    return { user, session };
+  private signedIn(req: Request, res: Response): Promise<SignedInUser | null> {
+    return this.signedInUsers.resolve(req, res);
   }
 }

@@ -57,13 +57,7 @@ export class RefreshTokenGrant implements GrantHandler {
   }
 
   private async rotate(stored: StoredRefreshToken, presented: string, scope: string[]): Promise<TokenResponse> {
-    const access = await this.issuer.mintAccess({
-      clientId: stored.clientId,
-      userId: stored.userId,
-      scope,
-      resource: stored.resource,
-      grantId: stored.grantId,
-    });
+    const access = await this.mintAccess(stored, scope);
     const successor = this.issuer.newRefreshToken();
     const won = await this.refreshTokens.rotate(
       stored.tokenHash,
@@ -111,14 +105,19 @@ export class RefreshTokenGrant implements GrantHandler {
       });
       throw InvalidGrant('refresh token was already used');
     }
-    const access = await this.issuer.mintAccess({
+    const access = await this.mintAccess(stored, scope);
+    await this.issuer.recordAccess(access);
+    return this.issuer.response(access, successor);
+  }
+
+  /** A new access token in the same family (same user, client, resource, grant). */
+  private mintAccess(stored: StoredRefreshToken, scope: string[]) {
+    return this.issuer.mintAccess({
       clientId: stored.clientId,
       userId: stored.userId,
       scope,
       resource: stored.resource,
       grantId: stored.grantId,
     });
-    await this.issuer.recordAccess(access);
-    return this.issuer.response(access, successor);
   }
 }

@@ -111,7 +111,8 @@ export class TokenIssuer {
     const body: TokenResponse = {
       access_token: access.token,
       token_type: 'Bearer',
-      expires_in: Math.max(0, Math.round((access.record.expiresAt.getTime() - this.clock.now().getTime()) / 1000)),
+      // Whole seconds, as the JWT's exp and iat are: exactly the lifetime for a fresh token.
+      expires_in: Math.max(0, Math.floor(access.record.expiresAt.getTime() / 1000) - this.clock.nowSeconds()),
       scope: formatScope(access.record.scope),
     };
     if (refreshToken) body.refresh_token = refreshToken;

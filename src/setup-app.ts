@@ -13,6 +13,16 @@ import { createValidationPipe } from './oauth/validation';
 /** Body size limits for every parser (SECURITY: hostile input). */
 export const BODY_LIMIT = '64kb';
 
+const readOtherBody = express.raw({ type: () => true, limit: BODY_LIMIT });
+
+function discardOtherBodies(req: Request, res: Response, next: NextFunction): void {
+  if (req.body !== undefined) return next();
+  readOtherBody(req, res, (err?: unknown) => {
+    req.body = undefined;
+    next(err);
+  });
+}
+
 /**
  * Everything main.ts applies to the Nest application; e2e tests call the same function so they
  * exercise the real stack.
@@ -28,6 +38,9 @@ export function setupApp(app: NestExpressApplication): NestExpressApplication {
   app.use(publicCorsMiddleware);
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 100 }));
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  // Any other body (text/plain, multipart, XML, bytes) is read up to the same limit and dropped:
+  // no endpoint takes one, so it gets the endpoint's own content-type error, or 413 when larger.
+  app.use(discardOtherBodies);
   // Keep body-parser's own classification (too large, malformed, bad charset) as an OAuth error.
   app.use((err: unknown, _req: Request, _res: Response, next: NextFunction) =>
     next(fromBodyParserError(err) ?? err),

@@ -24,7 +24,9 @@ describe(securityHeaders.name, () => {
   });
 
   it('should send HSTS only for an https issuer', async () => {
-    expect((await request(app(false)).get('/json')).headers['strict-transport-security']).toBeUndefined();
+    expect(
+      (await request(app(false)).get('/json')).headers['strict-transport-security'],
+    ).toBeUndefined();
     expect((await request(app(true)).get('/json')).headers['strict-transport-security']).toBe(
       'max-age=31536000; includeSubDomains',
     );
@@ -32,7 +34,9 @@ describe(securityHeaders.name, () => {
 
   it("should leave the pages' own CSP in place", async () => {
     const res = await request(app(false)).get('/page').expect(200);
-    expect(res.headers['content-security-policy']).toMatch(/^default-src 'none'; style-src 'sha256-[^']+'; /);
+    expect(res.headers['content-security-policy']).toMatch(
+      /^default-src 'none'; style-src 'sha256-[^']+'; /,
+    );
     expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
   });
 

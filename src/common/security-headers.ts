@@ -20,7 +20,9 @@ export function securityHeaders(options: { https: boolean }): RequestHandler {
         formAction: ["'none'"],
       },
     },
-    strictTransportSecurity: options.https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    strictTransportSecurity: options.https
+      ? { maxAge: 31_536_000, includeSubDomains: true }
+      : false,
     xFrameOptions: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
     // COOP same-origin would cut window.opener for clients that run the authorization request in a

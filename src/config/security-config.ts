@@ -45,7 +45,10 @@ export interface LoginLockoutConfig {
 
 export function rateLimitConfig(env: EnvSchema): RateLimitConfig {
   const limits = {} as Record<RateLimitName, number>;
-  for (const [name, variable] of Object.entries(RATE_LIMITS) as [RateLimitName, keyof EnvSchema][]) {
+  for (const [name, variable] of Object.entries(RATE_LIMITS) as [
+    RateLimitName,
+    keyof EnvSchema,
+  ][]) {
     limits[name] = env[variable] as number;
   }
   return {

@@ -40,12 +40,18 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     return (
-      !this.config.rateLimit.enabled || context.getType() !== 'http' || !rateLimitedEndpoint(context)
+      !this.config.rateLimit.enabled ||
+      context.getType() !== 'http' ||
+      !rateLimitedEndpoint(context)
     );
   }
 
   /** `<prefix><limit name>:<sha256 of the tracker>`: no client_id or username in Redis keys. */
-  protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
+  protected override generateKey(
+    _context: ExecutionContext,
+    tracker: string,
+    name: string,
+  ): string {
     return `${this.config.rateLimit.keyPrefix}${name}:${sha256Hex(tracker)}`;
   }
 
@@ -55,15 +61,23 @@ export class RateLimitGuard extends ThrottlerGuard {
   ): Promise<void> {
     const retryAfter = Math.max(1, Math.ceil(detail.timeToBlockExpire));
     this.recordOnce(context, detail, retryAfter);
-    throw new OAuthError('rate_limited', 'too many requests').withHeader('Retry-After', String(retryAfter));
+    throw new OAuthError('rate_limited', 'too many requests').withHeader(
+      'Retry-After',
+      String(retryAfter),
+    );
   }
 
-  private recordOnce(context: ExecutionContext, detail: ThrottlerLimitDetail, retryAfter: number): void {
+  private recordOnce(
+    context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+    retryAfter: number,
+  ): void {
     const now = Date.now();
     const until = this.audited.get(detail.key);
     if (until !== undefined && until > now) return;
     this.audited.delete(detail.key);
-    if (this.audited.size >= MAX_AUDITED_KEYS) this.audited.delete(this.audited.keys().next().value!);
+    if (this.audited.size >= MAX_AUDITED_KEYS)
+      this.audited.delete(this.audited.keys().next().value!);
     this.audited.set(detail.key, now + retryAfter * 1000);
 
     const req = context.switchToHttp().getRequest<Request>();

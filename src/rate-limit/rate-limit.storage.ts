@@ -19,7 +19,9 @@ const WARNING_INTERVAL_MS = 30_000;
  * a warning): the limits protect availability and must not become its weakest link.
  */
 @Injectable()
-export class RateLimitStorage implements ThrottlerStorage, OnApplicationBootstrap, OnApplicationShutdown {
+export class RateLimitStorage
+  implements ThrottlerStorage, OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger('RateLimit');
   private readonly memory = new ThrottlerStorageService();
   private readonly redis: Redis | null;
@@ -52,9 +54,13 @@ export class RateLimitStorage implements ThrottlerStorage, OnApplicationBootstra
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.redis) return;
-    this.redis.connect().catch((err: NodeJS.ErrnoException) => this.warn('redis connect failed', err));
+    this.redis
+      .connect()
+      .catch((err: NodeJS.ErrnoException) => this.warn('redis connect failed', err));
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, CONNECT_WAIT_MS).unref());
-    await Promise.race([once(this.redis, 'ready').then(() => undefined), timeout]).catch(() => undefined);
+    await Promise.race([once(this.redis, 'ready').then(() => undefined), timeout]).catch(
+      () => undefined,
+    );
     if (!this.usingRedis) this.warn('redis not ready: rate limits count per instance until it is');
   }
 

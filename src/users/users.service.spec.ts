@@ -27,7 +27,9 @@ function user(overrides: Partial<User> = {}): User {
 }
 
 describe(UsersService.name, () => {
-  let repo: jest.Mocked<Pick<UsersRepository, 'findByUsername' | 'recordFailedLogin' | 'recordSuccessfulLogin'>>;
+  let repo: jest.Mocked<
+    Pick<UsersRepository, 'findByUsername' | 'recordFailedLogin' | 'recordSuccessfulLogin'>
+  >;
   let hasher: jest.Mocked<Pick<PasswordHasher, 'hash' | 'verify'>>;
   let sut: UsersService;
 
@@ -63,7 +65,10 @@ describe(UsersService.name, () => {
 
   it('should compare against a dummy hash and still run the failure update for an unknown user', async () => {
     arrange(null, false);
-    await expect(sut.authenticate('nobody', 'pw')).resolves.toEqual({ ok: false, reason: 'unknown_user' });
+    await expect(sut.authenticate('nobody', 'pw')).resolves.toEqual({
+      ok: false,
+      reason: 'unknown_user',
+    });
     expect(hasher.verify).toHaveBeenCalledTimes(1);
     expect(hasher.verify).toHaveBeenCalledWith('pw', '$2b$04$dummy');
     expect(repo.recordFailedLogin).toHaveBeenCalledWith('nobody', NOW, LOCKOUT);
@@ -73,7 +78,11 @@ describe(UsersService.name, () => {
     const alice = user();
     arrange(alice, false);
     const until = new Date(NOW.getTime() + 60_000);
-    repo.recordFailedLogin.mockResolvedValue({ id: alice.id, failedLoginCount: 5, lockedUntil: until });
+    repo.recordFailedLogin.mockResolvedValue({
+      id: alice.id,
+      failedLoginCount: 5,
+      lockedUntil: until,
+    });
     await expect(sut.authenticate('alice', 'wrong')).resolves.toEqual({
       ok: false,
       reason: 'bad_password',
@@ -86,7 +95,11 @@ describe(UsersService.name, () => {
   it('should refuse the right password while the account is locked, after the same single comparison', async () => {
     const alice = user({ lockedUntil: new Date(NOW.getTime() + 1000) });
     arrange(alice, true);
-    await expect(sut.authenticate('alice', 'pw')).resolves.toEqual({ ok: false, reason: 'locked', userId: alice.id });
+    await expect(sut.authenticate('alice', 'pw')).resolves.toEqual({
+      ok: false,
+      reason: 'locked',
+      userId: alice.id,
+    });
     expect(hasher.verify).toHaveBeenCalledTimes(1);
     expect(repo.recordSuccessfulLogin).not.toHaveBeenCalled();
     expect(repo.recordFailedLogin).toHaveBeenCalledTimes(1);
@@ -100,18 +113,27 @@ describe(UsersService.name, () => {
   it('should treat a lock set concurrently (success update refused) as locked', async () => {
     arrange(user(), true);
     repo.recordSuccessfulLogin.mockResolvedValue(false);
-    await expect(sut.authenticate('alice', 'pw')).resolves.toMatchObject({ ok: false, reason: 'locked' });
+    await expect(sut.authenticate('alice', 'pw')).resolves.toMatchObject({
+      ok: false,
+      reason: 'locked',
+    });
   });
 
   it('should refuse a disabled user with the right password', async () => {
     arrange(user({ disabled: true }), true);
-    await expect(sut.authenticate('alice', 'pw')).resolves.toMatchObject({ ok: false, reason: 'disabled' });
+    await expect(sut.authenticate('alice', 'pw')).resolves.toMatchObject({
+      ok: false,
+      reason: 'disabled',
+    });
     expect(hasher.verify).toHaveBeenCalledTimes(1);
   });
 
   it('should not look up impossible usernames, yet still verify one hash', async () => {
     arrange(null, false);
-    await expect(sut.authenticate('x'.repeat(129), 'pw')).resolves.toEqual({ ok: false, reason: 'unknown_user' });
+    await expect(sut.authenticate('x'.repeat(129), 'pw')).resolves.toEqual({
+      ok: false,
+      reason: 'unknown_user',
+    });
     expect(repo.findByUsername).not.toHaveBeenCalled();
     expect(hasher.verify).toHaveBeenCalledTimes(1);
   });

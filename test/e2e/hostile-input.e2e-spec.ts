@@ -13,11 +13,20 @@ import {
   Pair,
   params,
   responseProblems,
+  spoiledObject,
   text,
   urlEncoded,
 } from '../support/hostile-input';
 import { basic } from '../factories/client.factory';
-import { authorizeAsUser, authorizePath, browser, demoBasic, exchangeCode, formFields, signIn } from '../support/browser';
+import {
+  authorizeAsUser,
+  authorizePath,
+  browser,
+  demoBasic,
+  exchangeCode,
+  formFields,
+  signIn,
+} from '../support/browser';
 import { pkcePair } from '../support/pkce';
 import { createTestApp, TestApp } from './create-test-app';
 
@@ -60,12 +69,16 @@ describe('Hostile input on every public endpoint (e2e, fast-check)', () => {
   let consentFields: Record<string, string>;
   let registered: { id: string; token: string };
   const { challenge } = pkcePair();
-  const cases: Record<string, number> = {};
+  /** Per property: how many cases, by response status (printed at the end, to see the reach). */
+  const cases: Record<string, Record<number, number>> = {};
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_CLIENT_ID: ADMIN_ID, ADMIN_CLIENT_SECRET: ADMIN_SECRET } });
+    t = await createTestApp({
+      env: { ADMIN_CLIENT_ID: ADMIN_ID, ADMIN_CLIENT_SECRET: ADMIN_SECRET },
+    });
     const flow = await authorizeAsUser(t.http);
-    userToken = (await exchangeCode(t.http, flow.code, flow.verifier).expect(200)).body.access_token;
+    userToken = (await exchangeCode(t.http, flow.code, flow.verifier).expect(200)).body
+      .access_token;
     adminToken = (
       await request(t.http)
         .post('/oauth/token')
@@ -90,7 +103,11 @@ describe('Hostile input on every public endpoint (e2e, fast-check)', () => {
     loginFields = formFields((await loginForm.get('/login').expect(200)).text);
     const reg = await request(t.http)
       .post('/oauth/register')
-      .send({ redirect_uris: ['http://127.0.0.1:9999/cb'], client_name: 'fuzz', token_endpoint_auth_method: 'none' })
+      .send({
+        redirect_uris: ['http://127.0.0.1:9999/cb'],
+        client_name: 'fuzz',
+        token_endpoint_auth_method: 'none',
+      })
       .expect(201);
     registered = { id: reg.body.client_id, token: reg.body.registration_access_token };
   });
@@ -107,7 +124,9 @@ describe('Hostile input on every public endpoint (e2e, fast-check)', () => {
     for (const [name, value] of Object.entries(r.headers ?? {})) req = req.set(name, value);
     if (r.authorization !== undefined) req = req.set('Authorization', r.authorization);
     if (r.body?.contentType) req = req.set('Content-Type', r.body.contentType);
-    if (r.body?.data !== undefined) req = req.send(r.body.data);
+    // Bytes as they are: superagent would otherwise serialize a Buffer as a form or as JSON.
+    if (r.body?.data !== undefined)
+      req = req.serialize((d: unknown) => d as string).send(r.body.data);
     return req;
   }
 
@@ -115,11 +134,11 @@ describe('Hostile input on every public endpoint (e2e, fast-check)', () => {
   async function fuzz(name: string, arb: fc.Arbitrary<HostileRequest>): Promise<void> {
     let before = await databaseChecksum(t.dataSource);
     const firstLog = t.logs.length;
-    cases[name] = 0;
+    const statuses: Record<number, number> = (cases[name] = {});
     await fc.assert(
       fc.asyncProperty(arb, async (r) => {
-        cases[name]++;
         const res = await send(r);
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
         const problems = responseProblems(res, {
           redirectPrefixes: [`${REDIRECT}?`, 'http://127.0.0.1:9999/cb?'],
           requestPath: r.path,
@@ -176,18 +195,19 @@ describe('Hostile input on every public endpoint (e2e, fast-check)', () => {
           path: fc.constantFrom('/oauth/authorize', '/authorize'),
           q: query(
             params({
-              response_type: ['code', 'token', 'code id_token'],
-              client_id: [DEMO_CLIENT.clientId, 'unknown-client'],
-              redirect_uri: [REDIRECT, 'http://localhost:3000/callback%0d%0aX:y', 'http://127.0.0.1:9999/cb'],
+              // Valid values only: spoiled ones come from the hostile pool ('plain', 'code token', CR/LF, …).
+              response_type: 'code',
+              client_id: DEMO_CLIENT.clientId,
+              redirect_uri: REDIRECT,
               scope: ['read', 'read write', 'openid profile'],
               state: undefined,
               code_challenge: challenge,
-              code_challenge_method: ['S256', 'plain'],
-              resource: [`${ISSUER}/mcp`, 'https://other.example/'],
+              code_challenge_method: 'S256',
+              resource: `${ISSUER}/mcp`,
               prompt: ['none', 'login', 'consent'],
             }),
           ),
-          agent: fc.constantFrom<'anonymous' | 'signed-in'>('anonymous', 'signed-in'),
+          agent: fc.constantFrom<'anonymous' | 'signed-in'>('anonymous', 'signed-in', 'signed-in'),
           headers: extraHeaders,
         })
         .map(({ path, q, agent, headers }) => ({ method: 'GET', path: path + q, agent, headers })),
@@ -197,9 +217,11 @@ describe('Hostile input on every public endpoint (e2e, fast-check)', () => {
     fuzz(
       'login',
       fc.oneof(
-        query(params({ return_to: ['/oauth/authorize?x=1', '//evil.example', 'https://evil.example/'] })).map(
-          (q): HostileRequest => ({ method: 'GET', path: `/login${q}` }),
-        ),
+        query(
+          params({
+            return_to: ['/oauth/authorize?x=1', '//evil.example', 'https://evil.example/'],
+          }),
+        ).map((q): HostileRequest => ({ method: 'GET', path: `/login${q}` })),
         fc
           .record({
             body: bodies(
@@ -214,7 +236,13 @@ describe('Hostile input on every public endpoint (e2e, fast-check)', () => {
             agent: fc.constantFrom<'anonymous' | 'login-form'>('anonymous', 'login-form'),
             headers: extraHeaders,
           })
-          .map(({ body, agent, headers }): HostileRequest => ({ method: 'POST', path: '/login', body, agent, headers })),
+          .map(({ body, agent, headers }): HostileRequest => ({
+            method: 'POST',
+            path: '/login',
+            body,
+            agent,
+            headers,
+          })),
       ),
     ));
 
@@ -227,9 +255,19 @@ describe('Hostile input on every public endpoint (e2e, fast-check)', () => {
             params({ ...consentFields, decision: ['approve', 'deny'], state: undefined }),
             'form',
           ),
-          agent: fc.constantFrom<'anonymous' | 'signed-in'>('anonymous', 'signed-in'),
+          agent: fc.constantFrom<'anonymous' | 'signed-in'>(
+            'anonymous',
+            'signed-in',
+            'signed-in',
+            'signed-in',
+          ),
         })
-        .map(({ body, agent }): HostileRequest => ({ method: 'POST', path: '/consent', body, agent })),
+        .map(({ body, agent }): HostileRequest => ({
+          method: 'POST',
+          path: '/consent',
+          body,
+          agent,
+        })),
     ));
 
   it('POST /oauth/token and /token', () =>
@@ -266,7 +304,10 @@ describe('Hostile input on every public endpoint (e2e, fast-check)', () => {
           path: fc.constantFrom('/oauth/revoke', '/oauth/introspect', '/revoke', '/introspect'),
           body: bodies(
             params({
-              token: ['mcprt_notarealtoken00000000000000000000000000', 'eyJhbGciOiJFUzI1NiJ9.e30.sig'],
+              token: [
+                'mcprt_notarealtoken00000000000000000000000000',
+                'eyJhbGciOiJFUzI1NiJ9.e30.sig',
+              ],
               token_type_hint: ['access_token', 'refresh_token'],
               client_id: DEMO_CLIENT.clientId,
             }),
@@ -277,32 +318,58 @@ describe('Hostile input on every public endpoint (e2e, fast-check)', () => {
         .map((r): HostileRequest => ({ method: 'POST', ...r })),
     ));
 
-  const metadata = fc.record(
-    {
-      redirect_uris: fc.oneof(
-        fc.constant(['http://127.0.0.1:9999/cb']),
-        fc.array(text, { maxLength: 3 }),
-        text,
-        fc.constant([`${REDIRECT}\r\nX: y`]),
-      ),
-      client_name: text,
-      token_endpoint_auth_method: fc.oneof(fc.constantFrom('none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'), text),
-      grant_types: fc.oneof(fc.constant(['authorization_code', 'refresh_token']), fc.array(text, { maxLength: 3 })),
-      response_types: fc.oneof(fc.constant(['code']), fc.array(text, { maxLength: 2 })),
-      scope: fc.oneof(fc.constantFrom('read', 'read write admin'), text),
-      application_type: fc.oneof(fc.constantFrom('web', 'native'), text),
-      logo_uri: text,
-      client_uri: text,
-      jwks_uri: fc.constantFrom('http://127.0.0.1:1/jwks', 'http://169.254.169.254/latest/meta-data'),
-      client_id: text,
-      client_secret: text,
-      software_statement: text,
-    },
-    { requiredKeys: [] },
+  const validMetadata = {
+    redirect_uris: ['http://127.0.0.1:9999/cb'],
+    client_name: 'fuzz',
+    token_endpoint_auth_method: 'none',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    scope: 'read',
+  };
+  const hostileMetadata: Record<string, fc.Arbitrary<unknown>> = {
+    redirect_uris: fc.oneof(
+      fc.array(text, { maxLength: 3 }),
+      text,
+      fc.constant([`${REDIRECT}\r\nX: y`]),
+      fc.constant(['http://evil.example/cb', 'javascript:alert(1)']),
+    ),
+    client_name: fc.oneof(text, fc.constant({ en: 'x' })),
+    token_endpoint_auth_method: fc.oneof(
+      fc.constantFrom('client_secret_basic', 'client_secret_post', 'private_key_jwt'),
+      text,
+    ),
+    grant_types: fc.oneof(
+      fc.constant(['client_credentials', 'password', 'implicit']),
+      fc.array(text, { maxLength: 3 }),
+    ),
+    response_types: fc.oneof(fc.constant(['token']), fc.array(text, { maxLength: 2 })),
+    scope: fc.oneof(fc.constantFrom('read write admin', 'offline_access introspection'), text),
+    application_type: fc.oneof(fc.constantFrom('web', 'native'), text),
+    logo_uri: text,
+    client_uri: text,
+    jwks_uri: fc.constantFrom('http://127.0.0.1:1/jwks', 'http://169.254.169.254/latest/meta-data'),
+    client_id: text,
+    client_secret: text,
+    software_statement: text,
+    contacts: fc.oneof(fc.array(text, { maxLength: 2 }), text),
+  };
+  const metadata = fc.oneof(
+    { weight: 3, arbitrary: spoiledObject(validMetadata, hostileMetadata) },
+    { weight: 1, arbitrary: fc.record(hostileMetadata, { requiredKeys: [] }) },
   );
   const jsonBody = fc.oneof(
-    { weight: 3, arbitrary: metadata.map((m): Body => ({ kind: 'metadata', contentType: 'application/json', data: JSON.stringify(m) })) },
-    { weight: 2, arbitrary: bodies(params({ redirect_uris: undefined, client_name: undefined }), 'json') },
+    {
+      weight: 3,
+      arbitrary: metadata.map((m): Body => ({
+        kind: 'metadata',
+        contentType: 'application/json',
+        data: JSON.stringify(m),
+      })),
+    },
+    {
+      weight: 2,
+      arbitrary: bodies(params({ redirect_uris: undefined, client_name: undefined }), 'json'),
+    },
   );
 
   it('POST /oauth/register and /register', () =>
@@ -358,12 +425,25 @@ describe('Hostile input on every public endpoint (e2e, fast-check)', () => {
     {
       jsonrpc: fc.oneof(fc.constant('2.0'), text),
       id: rpcId,
-      method: fc.oneof(fc.constantFrom('initialize', 'tools/list', 'tools/call', 'ping', 'notifications/initialized', 'resources/read'), text),
+      method: fc.oneof(
+        fc.constantFrom(
+          'initialize',
+          'tools/list',
+          'tools/call',
+          'ping',
+          'notifications/initialized',
+          'resources/read',
+        ),
+        text,
+      ),
       params: fc.oneof(
         fc.record(
           {
             name: fc.oneof(fc.constantFrom('greet', 'whoami', 'add_note', 'list_notes'), text),
-            arguments: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ name: text, text: text, title: text })),
+            arguments: fc.oneof(
+              fc.jsonValue({ maxDepth: 3 }),
+              fc.record({ name: text, text: text, title: text }),
+            ),
             protocolVersion: fc.constantFrom('2025-11-25', '1999-01-01'),
             capabilities: fc.constant({}),
             clientInfo: fc.constant({ name: 'fuzz', version: '1' }),
@@ -383,18 +463,35 @@ describe('Hostile input on every public endpoint (e2e, fast-check)', () => {
         .record({
           method: fc.constantFrom<Method>('POST', 'POST', 'POST', 'GET', 'DELETE'),
           body: fc.oneof(
-            { weight: 4, arbitrary: rpc.map((m): Body => ({ kind: 'rpc', contentType: 'application/json', data: JSON.stringify(m) })) },
+            {
+              weight: 4,
+              arbitrary: rpc.map((m): Body => ({
+                kind: 'rpc',
+                contentType: 'application/json',
+                data: JSON.stringify(m),
+              })),
+            },
             {
               weight: 1,
               arbitrary: fc
                 .array(rpc, { maxLength: 3 })
-                .map((b): Body => ({ kind: 'batch', contentType: 'application/json', data: JSON.stringify(b) })),
+                .map((b): Body => ({
+                  kind: 'batch',
+                  contentType: 'application/json',
+                  data: JSON.stringify(b),
+                })),
             },
-            { weight: 2, arbitrary: bodies(params({ jsonrpc: '2.0', method: 'tools/list' }), 'json') },
+            {
+              weight: 2,
+              arbitrary: bodies(params({ jsonrpc: '2.0', method: 'tools/list' }), 'json'),
+            },
           ),
           authorization: authorizations([`Bearer ${userToken}`]),
           headers: fc.oneof(
-            fc.constant({ Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': '2025-11-25' }),
+            fc.constant({
+              Accept: 'application/json, text/event-stream',
+              'MCP-Protocol-Version': '2025-11-25',
+            }),
             extraHeaders,
           ),
         })
@@ -416,8 +513,15 @@ describe('Hostile input on every public endpoint (e2e, fast-check)', () => {
           list: fc.boolean(),
           body: fc.oneof(
             fc
-              .oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ name: text, text: text, title: text }, { requiredKeys: [] }))
-              .map((v): Body => ({ kind: 'args', contentType: 'application/json', data: JSON.stringify(v) ?? 'null' })),
+              .oneof(
+                fc.jsonValue({ maxDepth: 3 }),
+                fc.record({ name: text, text: text, title: text }, { requiredKeys: [] }),
+              )
+              .map((v): Body => ({
+                kind: 'args',
+                contentType: 'application/json',
+                data: JSON.stringify(v) ?? 'null',
+              })),
             bodies(params({ name: 'x' }), 'json'),
           ),
           authorization: authorizations([`Bearer ${userToken}`]),
@@ -444,11 +548,17 @@ describe('Hostile input on every public endpoint (e2e, fast-check)', () => {
             '/health/live',
             '/health/ready',
           ),
-          suffix: fc.oneof(fc.constant(''), segment.map((s) => `/${s}`)),
+          suffix: fc.oneof(
+            fc.constant(''),
+            segment.map((s) => `/${s}`),
+          ),
           q: query(params({ resource: undefined })),
           method: fc.constantFrom<Method>('GET', 'GET', 'POST', 'DELETE'),
         })
-        .map(({ base, suffix, q, method }): HostileRequest => ({ method, path: base + suffix + q })),
+        .map(({ base, suffix, q, method }): HostileRequest => ({
+          method,
+          path: base + suffix + q,
+        })),
     ));
 
   it('GET /account/apps, POST /account/apps/revoke and POST /logout', () =>
@@ -457,11 +567,19 @@ describe('Hostile input on every public endpoint (e2e, fast-check)', () => {
       fc
         .record({
           path: fc.constantFrom('/account/apps', '/account/apps/revoke', '/logout'),
-          body: bodies(params({ csrf_token: consentFields?.csrf_token ?? 'x', client_id: ['unknown-client', 'x'] }), 'form'),
+          body: bodies(
+            params({
+              csrf_token: consentFields?.csrf_token ?? 'x',
+              client_id: ['unknown-client', 'x'],
+            }),
+            'form',
+          ),
           agent: fc.constantFrom<'anonymous' | 'signed-in'>('anonymous', 'signed-in'),
         })
         .map(({ path, body, agent }): HostileRequest =>
-          path === '/account/apps' ? { method: 'GET', path, agent } : { method: 'POST', path, body, agent },
+          path === '/account/apps'
+            ? { method: 'GET', path, agent }
+            : { method: 'POST', path, body, agent },
         ),
     ));
 
@@ -503,12 +621,36 @@ describe('Hostile input on every public endpoint (e2e, fast-check)', () => {
           resource: fc.constantFrom('clients', 'users', 'audit'),
           id: fc.option(segment, { nil: undefined }),
           action: fc.constantFrom('', '/secret', '/disable', '/enable', '/password'),
-          q: query(params({ limit: ['10', '-1', '1e9'], cursor: undefined, type: 'login.failed', client_id: undefined, since: undefined })),
+          q: query(
+            params({
+              limit: ['10', '-1', '1e9'],
+              cursor: undefined,
+              type: 'login.failed',
+              client_id: undefined,
+              since: undefined,
+            }),
+          ),
           body: fc.oneof(
-            metadata.map((m): Body => ({ kind: 'metadata', contentType: 'application/json', data: JSON.stringify(m) })),
+            metadata.map((m): Body => ({
+              kind: 'metadata',
+              contentType: 'application/json',
+              data: JSON.stringify(m),
+            })),
             fc
-              .record({ username: text, password: text, scopes: fc.array(text, { maxLength: 2 }), disabled: fc.constantFrom(true, 'yes', null) }, { requiredKeys: [] })
-              .map((u): Body => ({ kind: 'user', contentType: 'application/json', data: JSON.stringify(u) })),
+              .record(
+                {
+                  username: text,
+                  password: text,
+                  scopes: fc.array(text, { maxLength: 2 }),
+                  disabled: fc.constantFrom(true, 'yes', null),
+                },
+                { requiredKeys: [] },
+              )
+              .map((u): Body => ({
+                kind: 'user',
+                contentType: 'application/json',
+                data: JSON.stringify(u),
+              })),
             bodies(params({ client_name: undefined }), 'json'),
           ),
           authorization: authorizations([`Bearer ${adminToken}`, `Bearer ${userToken}`]),

@@ -31,15 +31,23 @@ describe('Login lockout (e2e)', () => {
 
   async function newUser(): Promise<string> {
     const username = `user_${randomBytes(4).toString('hex')}`;
-    await t.app.get(UsersService).createIfAbsent({ username, password: PASSWORD, scopes: ['read'] });
+    await t.app
+      .get(UsersService)
+      .createIfAbsent({ username, password: PASSWORD, scopes: ['read'] });
     return username;
   }
 
-  async function state(username: string): Promise<{ failed_login_count: number; locked_until: Date | null }> {
-    const [row] = await t.dataSource.query('SELECT failed_login_count, locked_until FROM users WHERE username = $1', [
-      username,
-    ]);
-    return { failed_login_count: Number(row.failed_login_count), locked_until: row.locked_until && new Date(row.locked_until) };
+  async function state(
+    username: string,
+  ): Promise<{ failed_login_count: number; locked_until: Date | null }> {
+    const [row] = await t.dataSource.query(
+      'SELECT failed_login_count, locked_until FROM users WHERE username = $1',
+      [username],
+    );
+    return {
+      failed_login_count: Number(row.failed_login_count),
+      locked_until: row.locked_until && new Date(row.locked_until),
+    };
   }
 
   /** One login through the real form; returns the response and how many bcrypt verifications it cost. */
@@ -47,7 +55,10 @@ describe('Login lockout (e2e)', () => {
     const agent = browser(t.http);
     const fields = formFields((await agent.get('/login').expect(200)).text);
     const before = verify.mock.calls.length;
-    const res = await agent.post('/login').type('form').send({ ...fields, username, password });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ ...fields, username, password });
     return { res, verifications: verify.mock.calls.length - before };
   }
 
@@ -116,7 +127,9 @@ describe('Login lockout (e2e)', () => {
   it('should count concurrent failures atomically and never past the lock', async () => {
     const username = await newUser();
     const users = t.app.get(UsersService);
-    const results = await Promise.all(Array.from({ length: 12 }, () => users.authenticate(username, 'wrong')));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => users.authenticate(username, 'wrong')),
+    );
     expect(results.every((r) => !r.ok)).toBe(true);
     expect((await state(username)).failed_login_count).toBe(5);
     expect(await lockSeconds(username)).toBe(60);
@@ -125,20 +138,26 @@ describe('Login lockout (e2e)', () => {
 
   it('should audit login.failed with the reason, login.locked and login.succeeded, never the password', async () => {
     const username = await newUser();
-    const [{ id }] = await t.dataSource.query('SELECT id FROM users WHERE username = $1', [username]);
+    const [{ id }] = await t.dataSource.query('SELECT id FROM users WHERE username = $1', [
+      username,
+    ]);
     const stranger = `nobody_${randomBytes(4).toString('hex')}`;
     await expectGenericFailure(stranger, 'secret-guess-1');
     expect((await login(username, PASSWORD)).res.status).toBe(303);
     for (let i = 0; i < 5; i++) await expectGenericFailure(username, 'secret-guess-2');
     await expectGenericFailure(username, PASSWORD);
     await t.app.get(AuditService).flush();
-    const rows: Array<{ type: string; user_id: string | null; outcome: string; details: Record<string, unknown> }> =
-      await t.dataSource.query(
-        `SELECT type, user_id, outcome, details FROM audit_events
+    const rows: Array<{
+      type: string;
+      user_id: string | null;
+      outcome: string;
+      details: Record<string, unknown>;
+    }> = await t.dataSource.query(
+      `SELECT type, user_id, outcome, details FROM audit_events
           WHERE type LIKE 'login.%' AND (user_id = $1 OR (user_id IS NULL AND details->>'reason' = 'unknown_user'))
           ORDER BY at, id`,
-        [id],
-      );
+      [id],
+    );
     const mine = rows.filter((r) => r.user_id === id);
     // Events of one request share a timestamp: compare them as a multiset.
     expect(mine.map((r) => `${r.type}:${String(r.details.reason ?? '')}`).sort()).toEqual([

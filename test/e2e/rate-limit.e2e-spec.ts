@@ -41,7 +41,9 @@ function expectRateLimitedPage(res: request.Response): void {
   expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
 }
 
-async function rateLimitEvents(t: TestApp): Promise<Array<{ client_id: string | null; details: Record<string, unknown> }>> {
+async function rateLimitEvents(
+  t: TestApp,
+): Promise<Array<{ client_id: string | null; details: Record<string, unknown> }>> {
   await t.app.get(AuditService).flush();
   return t.dataSource.query(
     `SELECT client_id, details FROM audit_events WHERE type = 'rate_limit.hit' ORDER BY at, id`,
@@ -78,8 +80,12 @@ describe('Rate limits (e2e)', () => {
       const other = `client_${randomBytes(4).toString('hex')}`;
       // Wrong secrets count against the client they name: the key is read, never verified.
       expect((await token(basic(DEMO_CLIENT.clientId, 'wrong-secret'))).status).toBe(401);
-      expect((await token(basic(DEMO_CLIENT.clientId, DEMO_CLIENT.clientSecret))).status).not.toBe(429);
-      expect((await token(null, { client_id: DEMO_CLIENT.clientId, client_secret: 'wrong' })).status).toBe(401);
+      expect((await token(basic(DEMO_CLIENT.clientId, DEMO_CLIENT.clientSecret))).status).not.toBe(
+        429,
+      );
+      expect(
+        (await token(null, { client_id: DEMO_CLIENT.clientId, client_secret: 'wrong' })).status,
+      ).toBe(401);
       // The 4th request for demo_client, whichever way it names the client and even with the right secret.
       expectRateLimitedJson(await token(basic(DEMO_CLIENT.clientId, DEMO_CLIENT.clientSecret)));
       expectRateLimitedJson(await token(null, { client_id: DEMO_CLIENT.clientId }));
@@ -156,7 +162,10 @@ describe('Rate limits (e2e)', () => {
       const register = () =>
         request(t.http)
           .post('/oauth/register')
-          .send({ redirect_uris: ['http://127.0.0.1:9999/cb'], token_endpoint_auth_method: 'none' });
+          .send({
+            redirect_uris: ['http://127.0.0.1:9999/cb'],
+            token_endpoint_auth_method: 'none',
+          });
       expect((await register()).status).not.toBe(429);
       expect((await register()).status).not.toBe(429);
       expectRateLimitedJson(await register());
@@ -164,7 +173,9 @@ describe('Rate limits (e2e)', () => {
 
     it('should leave other endpoints alone', async () => {
       for (let i = 0; i < 5; i++) {
-        expect((await request(t.http).get('/.well-known/oauth-authorization-server')).status).toBe(200);
+        expect((await request(t.http).get('/.well-known/oauth-authorization-server')).status).toBe(
+          200,
+        );
         expect((await request(t.http).get('/login')).status).toBe(200);
       }
     });
@@ -183,7 +194,12 @@ describe('Rate limits (e2e)', () => {
       ]);
       const tokenEvent = events.find((e) => e.details.limit === 'token.client')!;
       expect(tokenEvent.client_id).toBe(DEMO_CLIENT.clientId);
-      expect(tokenEvent.details).toMatchObject({ max_requests: 3, window_seconds: 60, method: 'POST', path: '/oauth/token' });
+      expect(tokenEvent.details).toMatchObject({
+        max_requests: 3,
+        window_seconds: 60,
+        method: 'POST',
+        path: '/oauth/token',
+      });
       expect(JSON.stringify(events)).not.toMatch(/alice|erin|frank|not-the-password/i);
     });
   });
@@ -191,7 +207,9 @@ describe('Rate limits (e2e)', () => {
   describe('behind a trusted proxy (TRUST_PROXY=loopback)', () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await createTestApp({ env: { ...NO_LIMITS, RATE_LIMIT_AUTHORIZE_PER_IP: '1', TRUST_PROXY: 'loopback' } });
+      t = await createTestApp({
+        env: { ...NO_LIMITS, RATE_LIMIT_AUTHORIZE_PER_IP: '1', TRUST_PROXY: 'loopback' },
+      });
     });
     afterAll(() => t.close());
 
@@ -208,11 +226,19 @@ describe('Rate limits (e2e)', () => {
 
   describe('with REDIS_URL: counters shared by every instance', () => {
     const prefix = uniquePrefix();
-    const env = { ...NO_LIMITS, RATE_LIMIT_TOKEN_PER_CLIENT: '3', REDIS_URL, RATE_LIMIT_KEY_PREFIX: prefix };
+    const env = {
+      ...NO_LIMITS,
+      RATE_LIMIT_TOKEN_PER_CLIENT: '3',
+      REDIS_URL,
+      RATE_LIMIT_KEY_PREFIX: prefix,
+    };
     let a: TestApp;
     let b: TestApp;
     const token = (t: TestApp, clientId: string) =>
-      request(t.http).post('/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id: clientId });
+      request(t.http)
+        .post('/oauth/token')
+        .type('form')
+        .send({ grant_type: 'client_credentials', client_id: clientId });
 
     beforeAll(async () => {
       a = await createTestApp({ env });
@@ -242,7 +268,9 @@ describe('Rate limits (e2e)', () => {
         const keys = await redis.keys(`{${prefix}*`);
         expect(keys.length).toBeGreaterThan(0);
         for (const key of keys) {
-          expect(key).toMatch(/^\{test:[0-9a-f]+:token\.client:[0-9a-f]{64}:token\.client\}:(hits|blocked)$/);
+          expect(key).toMatch(
+            /^\{test:[0-9a-f]+:token\.client:[0-9a-f]{64}:token\.client\}:(hits|blocked)$/,
+          );
           expect(key).not.toContain('shared-client');
         }
       } finally {
@@ -262,7 +290,10 @@ describe('Rate limits (e2e)', () => {
 
     it('should still start, warn, and limit per instance', async () => {
       const token = () =>
-        request(t.http).post('/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id: 'c1' });
+        request(t.http)
+          .post('/oauth/token')
+          .type('form')
+          .send({ grant_type: 'client_credentials', client_id: 'c1' });
       expect((await token()).status).toBe(401);
       expectRateLimitedJson(await token());
       expect(t.logs.some((l) => /"context":"RateLimit"/.test(l) && /redis/.test(l))).toBe(true);

@@ -117,23 +117,81 @@ export const valueFor = (valid: string | string[] | undefined): fc.Arbitrary<str
 export type Pair = readonly [string, string];
 
 /**
- * Parameters for an endpoint: each known one absent, valid, hostile or sent twice; plus a few
- * unknown or hostile names.
+ * Parameters for an endpoint: mostly the valid request with up to two parameters spoiled (absent,
+ * hostile, extended or sent twice), so the checks deep in the handler run too; plus a few unknown
+ * or hostile names. A parameter without a valid value gets safe text when it is not spoiled.
  */
 export function params(valid: Record<string, string | string[] | undefined>): fc.Arbitrary<Pair[]> {
-  const known = Object.entries(valid).map(([name, value]) =>
+  const names = Object.keys(valid);
+  const good = (name: string): fc.Arbitrary<Pair[]> => {
+    const value = valid[name];
+    const arb =
+      value === undefined
+        ? fc.string({ unit: 'grapheme-ascii', maxLength: 20 })
+        : typeof value === 'string'
+          ? fc.constant(value)
+          : fc.constantFrom(...value);
+    return arb.map((v): Pair[] => [[name, v]]);
+  };
+  const spoiled = (name: string): fc.Arbitrary<Pair[]> =>
     fc.oneof(
-      { weight: 1, arbitrary: fc.constant<Pair[]>([]) },
-      { weight: 4, arbitrary: valueFor(value).map((v): Pair[] => [[name, v]]) },
-      { weight: 1, arbitrary: fc.tuple(valueFor(value), valueFor(value)).map(([a, b]): Pair[] => [[name, a], [name, b]]) },
-    ),
-  );
+      fc.constant<Pair[]>([]),
+      text.map((v): Pair[] => [[name, v]]),
+      valueFor(valid[name]).map((v): Pair[] => [[name, v]]),
+      fc.tuple(valueFor(valid[name]), valueFor(valid[name])).map(([a, b]): Pair[] => [
+        [name, a],
+        [name, b],
+      ]),
+    );
   const extraName = fc.oneof(
-    fc.constantFrom('__proto__', 'constructor', 'client_id[]', 'a[b][c]', 'scope[0]', '', '=', '&', 'x'.repeat(300)),
+    fc.constantFrom(
+      '__proto__',
+      'constructor',
+      'client_id[]',
+      'a[b][c]',
+      'scope[0]',
+      '',
+      '=',
+      '&',
+      'x'.repeat(300),
+    ),
     fc.string({ maxLength: 12 }),
   );
-  const extra = fc.array(fc.tuple(extraName, text), { maxLength: 3 });
-  return fc.tuple(fc.tuple(...known), extra).map(([k, e]) => [...k.flat(), ...e]);
+  const extra = fc.array(fc.tuple(extraName, text), { maxLength: 2 });
+  return fc
+    .subarray(names, { maxLength: Math.min(2, names.length) })
+    .chain((bad) =>
+      fc.tuple(fc.tuple(...names.map((n) => (bad.includes(n) ? spoiled(n) : good(n)))), extra),
+    )
+    .map(([known, e]) => [...known.flat(), ...e]);
+}
+
+/** A JSON object: the valid one with up to two members replaced by hostile values, or dropped. */
+export function spoiledObject(
+  valid: Record<string, unknown>,
+  hostile: Record<string, fc.Arbitrary<unknown>>,
+): fc.Arbitrary<Record<string, unknown>> {
+  const names = Object.keys(hostile);
+  return fc
+    .subarray(names, { maxLength: 2 })
+    .chain((bad) =>
+      fc.tuple(
+        ...bad.map((n) =>
+          fc.oneof(
+            fc.constant<[string, unknown]>([n, undefined]),
+            hostile[n].map((v): [string, unknown] => [n, v]),
+          ),
+        ),
+      ),
+    )
+    .map((changes) => {
+      const out: Record<string, unknown> = { ...valid };
+      for (const [n, v] of changes) {
+        if (v === undefined) delete out[n];
+        else out[n] = v;
+      }
+      return out;
+    });
 }
 
 /** encodeURIComponent that also takes lone surrogates (encoded as their WTF-8 bytes). */
@@ -163,7 +221,10 @@ export const urlEncoded = (pairs: Pair[], junk?: { at: number; seq: string }): s
   return parts.join('&');
 };
 
-export const junkArb = fc.option(fc.record({ at: fc.nat(10), seq: fc.constantFrom(...BAD_PERCENT) }), { nil: undefined });
+export const junkArb = fc.option(
+  fc.record({ at: fc.nat(10), seq: fc.constantFrom(...BAD_PERCENT) }),
+  { nil: undefined },
+);
 
 /** A request body: the same parameters as a form, as JSON, broken, oversized, or of another type. */
 export interface Body {
@@ -175,42 +236,63 @@ export interface Body {
 const jsonValue = (pairs: Pair[], shape: 'string' | 'array' | 'object' | 'number'): unknown => {
   const out: Record<string, unknown> = {};
   for (const [k, v] of pairs) {
-    out[k] = shape === 'string' ? v : shape === 'array' ? [v, v] : shape === 'object' ? { value: v } : 1e309;
+    out[k] =
+      shape === 'string'
+        ? v
+        : shape === 'array'
+          ? [v, v]
+          : shape === 'object'
+            ? { value: v }
+            : 1e309;
   }
   return out;
 };
 
-export function bodies(pairs: fc.Arbitrary<Pair[]>, preferred: 'form' | 'json'): fc.Arbitrary<Body> {
+export function bodies(
+  pairs: fc.Arbitrary<Pair[]>,
+  preferred: 'form' | 'json',
+): fc.Arbitrary<Body> {
   const form = 'application/x-www-form-urlencoded';
   const variants: Array<fc.Arbitrary<Body>> = [
-    fc.tuple(pairs, junkArb).map(([p, junk]) => ({ kind: 'form', contentType: form, data: urlEncoded(p, junk) })),
-    fc.tuple(pairs, fc.constantFrom('string', 'array', 'object', 'number') as fc.Arbitrary<'string'>).map(([p, shape]) => ({
-      kind: `json-${shape}`,
-      contentType: 'application/json',
-      data: JSON.stringify(jsonValue(p, shape)),
-    })),
-    fc.constantFrom(
-      '{"a":',
-      '[1,2',
-      'null',
-      '"just a string"',
-      '[]',
-      '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}',
-      '{"a":1,"a":2}',
-      '\u0000',
-      '{"x":"\\ud800"}',
-    ).map((data) => ({ kind: 'json-raw', contentType: 'application/json', data })),
-    fc.constantFrom(
-      'text/plain',
-      'application/xml',
-      'multipart/form-data; boundary=x',
-      'application/octet-stream',
-      'application/x-www-form-urlencoded; charset=utf-16',
-      'application/json; charset=latin1',
-      'application/x-www-form-urlencoded; charset=iso-8859-1',
-    ).chain((contentType) =>
-      pairs.map((p) => ({ kind: `other:${contentType}`, contentType, data: urlEncoded(p) })),
-    ),
+    fc
+      .tuple(pairs, junkArb)
+      .map(([p, junk]) => ({ kind: 'form', contentType: form, data: urlEncoded(p, junk) })),
+    fc
+      .tuple(
+        pairs,
+        fc.constantFrom('string', 'array', 'object', 'number') as fc.Arbitrary<'string'>,
+      )
+      .map(([p, shape]) => ({
+        kind: `json-${shape}`,
+        contentType: 'application/json',
+        data: JSON.stringify(jsonValue(p, shape)),
+      })),
+    fc
+      .constantFrom(
+        '{"a":',
+        '[1,2',
+        'null',
+        '"just a string"',
+        '[]',
+        '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}',
+        '{"a":1,"a":2}',
+        '\u0000',
+        '{"x":"\\ud800"}',
+      )
+      .map((data) => ({ kind: 'json-raw', contentType: 'application/json', data })),
+    fc
+      .constantFrom(
+        'text/plain',
+        'application/xml',
+        'multipart/form-data; boundary=x',
+        'application/octet-stream',
+        'application/x-www-form-urlencoded; charset=utf-16',
+        'application/json; charset=latin1',
+        'application/x-www-form-urlencoded; charset=iso-8859-1',
+      )
+      .chain((contentType) =>
+        pairs.map((p) => ({ kind: `other:${contentType}`, contentType, data: urlEncoded(p) })),
+      ),
     fc.constant<Body>({ kind: 'none' }),
     fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => ({
       kind: 'bytes',
@@ -220,7 +302,10 @@ export function bodies(pairs: fc.Arbitrary<Pair[]>, preferred: 'form' | 'json'):
     pairs.map((p) => ({
       kind: 'oversized',
       contentType: preferred === 'json' ? 'application/json' : form,
-      data: preferred === 'json' ? JSON.stringify({ ...Object.fromEntries(p), big: BIG }) : urlEncoded([...p, ['big', BIG]]),
+      data:
+        preferred === 'json'
+          ? JSON.stringify({ ...Object.fromEntries(p), big: BIG })
+          : urlEncoded([...p, ['big', BIG]]),
     })),
     fc.constantFrom('application/x-www-form-urlencoded', 'application/json').map((contentType) => ({
       kind: 'many-params',
@@ -231,7 +316,7 @@ export function bodies(pairs: fc.Arbitrary<Pair[]>, preferred: 'form' | 'json'):
           : Array.from({ length: 2000 }, (_, i) => `p${i}=${i}`).join('&'),
     })),
   ];
-  const weights = preferred === 'form' ? [6, 2, 1, 1, 1, 1, 1, 1] : [1, 6, 2, 1, 1, 1, 1, 1];
+  const weights = preferred === 'form' ? [10, 2, 1, 1, 1, 1, 1, 1] : [1, 10, 2, 1, 1, 1, 1, 1];
   return fc.oneof(...variants.map((arbitrary, i) => ({ weight: weights[i], arbitrary })));
 }
 
@@ -276,14 +361,29 @@ export const extraHeaders: fc.Arbitrary<Record<string, string>> = fc.oneof(
     weight: 3,
     arbitrary: fc.record(
       {
-        'X-Forwarded-For': fc.constantFrom('1.2.3.4', '::1, 10.0.0.1', 'garbage', '300.300.300.300'),
+        'X-Forwarded-For': fc.constantFrom(
+          '1.2.3.4',
+          '::1, 10.0.0.1',
+          'garbage',
+          '300.300.300.300',
+        ),
         'X-Forwarded-Proto': fc.constantFrom('https', 'gopher'),
         'X-Forwarded-Host': fc.constantFrom('evil.example', ''),
         Origin: fc.constantFrom('null', 'https://evil.example', 'http://127.0.0.1:8000', 'file://'),
-        Cookie: fc.constantFrom('mcp_session=s%3Agarbage.sig', 'mcp_session=j%3A%7B%7D', '=;;;==', 'a=%zz'),
+        Cookie: fc.constantFrom(
+          'mcp_session=s%3Agarbage.sig',
+          'mcp_session=j%3A%7B%7D',
+          'mcp_session=;;;',
+          'a=%zz',
+        ),
         'Content-Encoding': fc.constantFrom('gzip', 'br', 'identity'),
         'MCP-Protocol-Version': fc.constantFrom('1999-01-01', '', '2025-11-25'),
-        Accept: fc.constantFrom('text/html', '*/*', 'application/json, text/event-stream', 'image/png'),
+        Accept: fc.constantFrom(
+          'text/html',
+          '*/*',
+          'application/json, text/event-stream',
+          'image/png',
+        ),
       },
       { requiredKeys: [] },
     ),
@@ -295,8 +395,14 @@ export const extraHeaders: fc.Arbitrary<Record<string, string>> = fc.oneof(
 const LEAKS: Array<[string, RegExp]> = [
   ['stack frame', /\n\s+at [^\n]+:\d+:\d+/],
   ['source path', /(\/work\/|\/home\/|node_modules|\bsrc\/[\w/-]+\.ts|\.ts:\d+)/],
-  ['SQL', /\bSELECT\b[\s\S]{0,200}\bFROM\b|\bINSERT INTO\b|\bUPDATE\s+"?\w+"?\s+SET\b|\bsyntax error at or near\b/],
-  ['driver error', /QueryFailedError|EntityNotFound|duplicate key value|violates (?:unique|foreign key|check) constraint|invalid input syntax/i],
+  [
+    'SQL',
+    /\bSELECT\b[\s\S]{0,200}\bFROM\b|\bINSERT INTO\b|\bUPDATE\s+"?\w+"?\s+SET\b|\bsyntax error at or near\b/,
+  ],
+  [
+    'driver error',
+    /QueryFailedError|EntityNotFound|duplicate key value|violates (?:unique|foreign key|check) constraint|invalid input syntax/i,
+  ],
   ['runtime error', /\b(TypeError|ReferenceError|RangeError|SyntaxError): /],
 ];
 
@@ -340,7 +446,8 @@ export function responseProblems(res: Response, expect: ResponseExpectations): s
   const headers = res.headers as Record<string, string | undefined>;
   if (headers['x-content-type-options'] !== 'nosniff') problems.push('no nosniff');
   if (headers['referrer-policy'] !== 'no-referrer') problems.push('no Referrer-Policy');
-  if (!/frame-ancestors 'none'/.test(headers['content-security-policy'] ?? '')) problems.push('no frame-ancestors');
+  if (!/frame-ancestors 'none'/.test(headers['content-security-policy'] ?? ''))
+    problems.push('no frame-ancestors');
   const location = headers.location;
   if (location !== undefined) {
     if (/[\r\n]/.test(location)) problems.push('CR/LF in Location');

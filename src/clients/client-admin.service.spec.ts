@@ -3,9 +3,8 @@ import { sha256Hex } from 'src/common/hashing';
 import { PasswordHasher } from 'src/common/password-hasher';
 import { RandomSource } from 'src/common/random';
 import { OAuthError } from 'src/oauth/errors/oauth.error';
-import { ClientAdminRepository, ClientChanges } from './client-admin.repository';
 import { ClientAdminService, NewAdminClient } from './client-admin.service';
-import { ClientsRepository, NewClient } from './clients.repository';
+import { ClientChanges, ClientsRepository, NewClient } from './clients.repository';
 import { OAuthClient } from './oauth-client.entity';
 
 class FixedClock extends Clock {
@@ -57,9 +56,6 @@ class InMemoryClients {
       this.put(client);
       return true;
     },
-  } as unknown as ClientsRepository;
-
-  readonly admin = {
     insert: async (client: NewClient) => this.put(client),
     update: async (id: string, changes: ClientChanges) => {
       const row = this.rows.get(id);
@@ -71,7 +67,7 @@ class InMemoryClients {
       return row;
     },
     delete: async (id: string) => this.rows.delete(id),
-  } as unknown as ClientAdminRepository;
+  } as unknown as ClientsRepository;
 }
 
 const confidential = (overrides: Partial<NewAdminClient> = {}): NewAdminClient => ({
@@ -91,13 +87,7 @@ describe(ClientAdminService.name, () => {
   beforeEach(() => {
     db = new InMemoryClients();
     hasher = new PasswordHasher(4);
-    sut = new ClientAdminService(
-      db.admin,
-      db.clients,
-      hasher,
-      new CountingRandom(),
-      new FixedClock(),
-    );
+    sut = new ClientAdminService(db.clients, hasher, new CountingRandom(), new FixedClock());
   });
 
   const rejects = async (promise: Promise<unknown>, description: string) => {

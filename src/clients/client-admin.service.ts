@@ -4,14 +4,18 @@ import { PasswordHasher } from 'src/common/password-hasher';
 import { RandomSource } from 'src/common/random';
 import { InvalidRequest } from 'src/oauth/errors/oauth-errors';
 import { GrantType } from 'src/oauth/oauth.constants';
-import { ClientAdminRepository, ClientChanges, ClientListFilters } from './client-admin.repository';
 import {
   CLIENT_SECRET_PREFIX,
   hashChosenSecret,
   hashGeneratedSecret,
   verifyClientSecret,
 } from './client-secret';
-import { ClientsRepository } from './clients.repository';
+import {
+  ClientChanges,
+  ClientListFilters,
+  ClientsRepository,
+  NewClient,
+} from './clients.repository';
 import { OAuthClient, TokenEndpointAuthMethod } from './oauth-client.entity';
 
 /** What an administrator registers (camelCase; the admin controller maps the wire names). */
@@ -59,7 +63,6 @@ const ADMIN_SCOPE = 'admin';
 @Injectable()
 export class ClientAdminService {
   constructor(
-    private readonly admin: ClientAdminRepository,
     private readonly clients: ClientsRepository,
     private readonly hasher: PasswordHasher,
     private readonly random: RandomSource,
@@ -86,7 +89,7 @@ export class ClientAdminService {
     };
     assertConsistent(fields);
     const secret = isPublic ? null : await this.newSecret(input.clientSecret);
-    const client = await this.admin.insert({
+    const client = await this.clients.insert({
       ...fields,
       clientId: `${CLIENT_ID_PREFIX}${this.random.token(CLIENT_ID_BYTES)}`,
       responseTypes: responseTypesFor(input.grantTypes),
@@ -103,7 +106,7 @@ export class ClientAdminService {
   }
 
   list(filters: ClientListFilters): Promise<{ items: OAuthClient[]; total: number }> {
-    return this.admin.list(filters);
+    return this.clients.list(filters);
   }
 
   /** Applies the changes if the result is consistent; null when the client does not exist. */
@@ -118,7 +121,7 @@ export class ClientAdminService {
     const update: ClientChanges = { ...given };
     // response_types follow the grant types (RFC 7591 §2.1).
     if (given.grantTypes) update.responseTypes = responseTypesFor(given.grantTypes);
-    return this.admin.update(clientId, update);
+    return this.clients.update(clientId, update);
   }
 
   /** Replaces a confidential client's secret; the old one stops working at once. */
@@ -133,7 +136,7 @@ export class ClientAdminService {
     }
     this.checkExpiry(options.clientSecretExpiresAt);
     const secret = await this.newSecret(options.clientSecret);
-    const client = await this.admin.update(clientId, {
+    const client = await this.clients.update(clientId, {
       clientSecretHash: secret.hash,
       clientSecretExpiresAt: options.clientSecretExpiresAt ?? null,
     });
@@ -141,11 +144,11 @@ export class ClientAdminService {
   }
 
   setDisabled(clientId: string, disabled: boolean): Promise<OAuthClient | null> {
-    return this.admin.update(clientId, { disabled });
+    return this.clients.update(clientId, { disabled });
   }
 
   delete(clientId: string): Promise<boolean> {
-    return this.admin.delete(clientId);
+    return this.clients.delete(clientId);
   }
 
   /**
@@ -190,7 +193,7 @@ export class ClientAdminService {
     if (current.tokenEndpointAuthMethod === 'none')
       changes.tokenEndpointAuthMethod = 'client_secret_basic';
     if (Object.keys(changes).length === 0) return 'unchanged';
-    await this.admin.update(clientId, changes);
+    await this.clients.update(clientId, changes);
     return 'updated';
   }
 

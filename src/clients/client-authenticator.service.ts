@@ -44,13 +44,19 @@ export class ClientAuthenticator {
     private readonly usage: ClientUsageTracker,
   ) {}
 
-  async authenticate(authorization: string | undefined, body: RawParams): Promise<AuthenticatedClient> {
+  async authenticate(
+    authorization: string | undefined,
+    body: RawParams,
+  ): Promise<AuthenticatedClient> {
     const authenticated = await this.verify(authorization, body);
     await this.usage.touch(authenticated.client.clientId);
     return authenticated;
   }
 
-  private async verify(authorization: string | undefined, body: RawParams): Promise<AuthenticatedClient> {
+  private async verify(
+    authorization: string | undefined,
+    body: RawParams,
+  ): Promise<AuthenticatedClient> {
     const presented = this.presented(authorization, body);
     const viaHeader = presented.method === 'client_secret_basic';
     const fail = (description = 'client authentication failed') =>
@@ -69,13 +75,17 @@ export class ClientAuthenticator {
     if (client.source !== 'admin' && presented.method !== client.tokenEndpointAuthMethod) {
       throw fail(`client must authenticate with ${client.tokenEndpointAuthMethod}`);
     }
-    if (client.clientSecretExpiresAt && client.clientSecretExpiresAt <= this.clock.now()) throw fail('client secret expired');
+    if (client.clientSecretExpiresAt && client.clientSecretExpiresAt <= this.clock.now())
+      throw fail('client secret expired');
     if (!(await this.verifySecret(client, presented.secret!))) throw fail();
     return { client, method: presented.method };
   }
 
   /** Stored or CIMD client; a metadata document that cannot be used is invalid_client here too. */
-  private async findClient(clientId: string, fail: (d?: string) => OAuthError): Promise<OAuthClient | null> {
+  private async findClient(
+    clientId: string,
+    fail: (d?: string) => OAuthError,
+  ): Promise<OAuthClient | null> {
     try {
       return await this.clients.findByClientId(clientId);
     } catch (err) {
@@ -87,14 +97,18 @@ export class ClientAuthenticator {
   private presented(authorization: string | undefined, body: RawParams): PresentedCredentials {
     const bodyId = body.client_id;
     const bodySecret = body.client_secret;
-    if (Array.isArray(bodyId) || Array.isArray(bodySecret)) throw InvalidRequest('client credentials must be given once');
+    if (Array.isArray(bodyId) || Array.isArray(bodySecret))
+      throw InvalidRequest('client credentials must be given once');
     if (authorization !== undefined && /^basic /i.test(authorization)) {
-      if (bodySecret !== undefined) throw InvalidRequest('use only one client authentication method');
+      if (bodySecret !== undefined)
+        throw InvalidRequest('use only one client authentication method');
       const { clientId, secret } = parseBasic(authorization.slice(6).trim(), this.config.issuer);
-      if (typeof bodyId === 'string' && bodyId !== clientId) throw InvalidRequest('client_id does not match');
+      if (typeof bodyId === 'string' && bodyId !== clientId)
+        throw InvalidRequest('client_id does not match');
       return { clientId, secret, method: 'client_secret_basic' };
     }
-    if (typeof bodyId !== 'string' || bodyId === '') throw InvalidClient('client authentication required');
+    if (typeof bodyId !== 'string' || bodyId === '')
+      throw InvalidClient('client authentication required');
     if (typeof bodySecret === 'string' && bodySecret !== '') {
       return { clientId: bodyId, secret: bodySecret, method: 'client_secret_post' };
     }
@@ -110,7 +124,8 @@ export class ClientAuthenticator {
     if (hit && hit.storedHash === stored && hit.until > now) return true;
     const ok = await verifyClientSecret(secret, stored, this.hasher);
     if (ok) {
-      if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.delete(this.verified.keys().next().value!);
+      if (this.verified.size >= VERIFIED_CACHE_MAX)
+        this.verified.delete(this.verified.keys().next().value!);
       this.verified.set(key, { storedHash: stored, until: now + VERIFIED_CACHE_TTL_MS });
     }
     return ok;
@@ -127,7 +142,10 @@ function parseBasic(encoded: string, realm: string): { clientId: string; secret:
   let credentials: { clientId: string; secret: string };
   try {
     const unform = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
-    credentials = { clientId: unform(decoded.slice(0, sep)), secret: unform(decoded.slice(sep + 1)) };
+    credentials = {
+      clientId: unform(decoded.slice(0, sep)),
+      secret: unform(decoded.slice(sep + 1)),
+    };
   } catch {
     throw fail();
   }

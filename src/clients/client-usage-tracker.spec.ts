@@ -32,7 +32,9 @@ describe(ClientUsageTracker.name, () => {
     await expect(sut.touch('c')).resolves.toBeUndefined();
     await sut.touch('c');
     expect(touchLastUsed.mock.calls.filter(([id]) => id === 'c')).toHaveLength(2);
-    expect(warn).toHaveBeenCalledWith(expect.objectContaining({ msg: 'last_used_at not recorded', clientId: 'c' }));
+    expect(warn).toHaveBeenCalledWith(
+      expect.objectContaining({ msg: 'last_used_at not recorded', clientId: 'c' }),
+    );
     warn.mockRestore();
   });
 });

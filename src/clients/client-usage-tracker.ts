@@ -26,7 +26,8 @@ export class ClientUsageTracker {
     const previous = this.lastWrite.get(clientId);
     if (previous !== undefined && now.getTime() - previous < LAST_USED_WRITE_INTERVAL_MS) return;
     this.lastWrite.delete(clientId);
-    if (this.lastWrite.size >= MAX_TRACKED_CLIENTS) this.lastWrite.delete(this.lastWrite.keys().next().value!);
+    if (this.lastWrite.size >= MAX_TRACKED_CLIENTS)
+      this.lastWrite.delete(this.lastWrite.keys().next().value!);
     this.lastWrite.set(clientId, now.getTime());
     try {
       await this.clients.touchLastUsed(clientId, now);

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ClientAdminRepository } from './client-admin.repository';
 import { ClientAdminService } from './client-admin.service';
 import { ClientAuthenticator } from './client-authenticator.service';
 import { ClientUsageTracker } from './client-usage-tracker';
@@ -8,17 +7,11 @@ import { CimdResolver } from './cimd/cimd-resolver.service';
 import { ClientsRepository } from './clients.repository';
 import { ClientsService } from './clients.service';
 import { OAuthClient } from './oauth-client.entity';
-import { RegisteredClientsRepository } from './registration/registered-clients.repository';
 import { RegistrationController } from './registration/registration.controller';
 import { RegistrationService } from './registration/registration.service';
 
 /** Dynamic registration (RFC 7591/7592), CIMD resolution and last-use tracking. */
-const SELF_REGISTRATION = [
-  RegisteredClientsRepository,
-  RegistrationService,
-  CimdResolver,
-  ClientUsageTracker,
-];
+const SELF_REGISTRATION = [RegistrationService, CimdResolver, ClientUsageTracker];
 
 @Module({
   imports: [TypeOrmModule.forFeature([OAuthClient])],
@@ -27,7 +20,6 @@ const SELF_REGISTRATION = [
     ClientsRepository,
     ClientsService,
     ClientAuthenticator,
-    ClientAdminRepository,
     ClientAdminService,
     ...SELF_REGISTRATION,
   ],

@@ -2,17 +2,67 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { OAuthClient } from './oauth-client.entity';
+import { ClientSource, OAuthClient } from './oauth-client.entity';
 
 export type NewClient = Pick<OAuthClient, 'clientId' | 'clientName' | 'redirectUris'> &
-  Partial<Omit<OAuthClient, 'clientId' | 'clientName' | 'redirectUris' | 'createdAt' | 'updatedAt'>>;
+  Partial<
+    Omit<OAuthClient, 'clientId' | 'clientName' | 'redirectUris' | 'createdAt' | 'updatedAt'>
+  >;
 
+export interface ClientListFilters {
+  source?: ClientSource;
+  disabled?: boolean;
+  /** Case-insensitive substring of client_name (or an exact client_id). */
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+/** What an administrator may change. */
+export type ClientChanges = Partial<
+  Pick<
+    OAuthClient,
+    | 'clientName'
+    | 'redirectUris'
+    | 'grantTypes'
+    | 'responseTypes'
+    | 'scope'
+    | 'tokenEndpointAuthMethod'
+    | 'applicationType'
+    | 'disabled'
+    | 'clientSecretHash'
+    | 'clientSecretExpiresAt'
+  >
+>;
+
+/** The metadata a self-registered client controls (RFC 7591 §2), as stored. */
+export type RegisteredMetadata = Pick<
+  OAuthClient,
+  | 'clientName'
+  | 'redirectUris'
+  | 'grantTypes'
+  | 'responseTypes'
+  | 'scope'
+  | 'tokenEndpointAuthMethod'
+  | 'applicationType'
+  | 'metadata'
+>;
+
+/** Escapes LIKE wildcards (backslash is PostgreSQL's default LIKE escape) so `q` matches literally. */
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** oauth_clients: the protocol's lookups, the administrator's changes, DCR and CIMD rows. */
 @Injectable()
 export class ClientsRepository {
   constructor(@InjectRepository(OAuthClient) private readonly repo: Repository<OAuthClient>) {}
 
   findByClientId(clientId: string): Promise<OAuthClient | null> {
     return this.repo.findOneBy({ clientId });
+  }
+
+  async insert(client: NewClient): Promise<OAuthClient> {
+    await this.repo.insert(client as QueryDeepPartialEntity<OAuthClient>);
+    return (await this.repo.findOneBy({ clientId: client.clientId }))!;
   }
 
   /** Inserts unless the client_id exists; returns whether a row was created. */
@@ -30,5 +80,80 @@ export class ClientsRepository {
 
   async touchLastUsed(clientId: string, at: Date): Promise<void> {
     await this.repo.update({ clientId }, { lastUsedAt: at });
+  }
+
+  async list(filters: ClientListFilters): Promise<{ items: OAuthClient[]; total: number }> {
+    const qb = this.repo.createQueryBuilder('c');
+    if (filters.source !== undefined) qb.andWhere('c.source = :source', { source: filters.source });
+    if (filters.disabled !== undefined)
+      qb.andWhere('c.disabled = :disabled', { disabled: filters.disabled });
+    if (filters.q) {
+      qb.andWhere('(c.clientName ILIKE :pattern OR c.clientId = :q)', {
+        pattern: likePattern(filters.q),
+        q: filters.q,
+      });
+    }
+    const [items, total] = await qb
+      .orderBy('c.createdAt', 'DESC')
+      .addOrderBy('c.clientId', 'ASC')
+      .skip(filters.offset)
+      .take(filters.limit)
+      .getManyAndCount();
+    return { items, total };
+  }
+
+  /**
+   * Applies `changes` (undefined = unchanged, never "set to null"), only to a client of `source`
+   * when given; returns the updated row, or null when there is no such client.
+   */
+  async update(
+    clientId: string,
+    changes: ClientChanges | RegisteredMetadata,
+    source?: ClientSource,
+  ): Promise<OAuthClient | null> {
+    const given = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+    if (Object.keys(given).length > 0) {
+      const result = await this.repo.update(
+        source ? { clientId, source } : { clientId },
+        given as QueryDeepPartialEntity<OAuthClient>,
+      );
+      if ((result.affected ?? 0) === 0) return null;
+    }
+    return this.repo.findOneBy(source ? { clientId, source } : { clientId });
+  }
+
+  /** Deletes the client (of `source`, when given); codes, grants, tokens and consents cascade. */
+  async delete(clientId: string, source?: ClientSource): Promise<boolean> {
+    const result = await this.repo.delete(source ? { clientId, source } : { clientId });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Inserts or refreshes the row of a CIMD client (so codes and tokens can reference it). A row
+   * of another source with the same client_id is never overwritten.
+   */
+  async upsertCimd(clientId: string, m: RegisteredMetadata): Promise<void> {
+    await this.repo.query(
+      `INSERT INTO oauth_clients (client_id, client_secret_hash, client_name, redirect_uris, grant_types,
+         response_types, scope, token_endpoint_auth_method, application_type, source, metadata)
+       VALUES ($1, NULL, $2, $3::text[], $4::text[], $5::text[], $6::text[], $7, $8, 'cimd', $9::jsonb)
+       ON CONFLICT (client_id) DO UPDATE SET
+         client_name = EXCLUDED.client_name, redirect_uris = EXCLUDED.redirect_uris,
+         grant_types = EXCLUDED.grant_types, response_types = EXCLUDED.response_types,
+         scope = EXCLUDED.scope, token_endpoint_auth_method = EXCLUDED.token_endpoint_auth_method,
+         application_type = EXCLUDED.application_type, metadata = EXCLUDED.metadata, updated_at = now()
+       WHERE oauth_clients.source = 'cimd'`,
+      [
+        clientId,
+        m.clientName,
+        m.redirectUris,
+        m.grantTypes,
+        m.responseTypes,
+        m.scope,
+        m.tokenEndpointAuthMethod,
+        m.applicationType,
+        JSON.stringify(m.metadata),
+      ],
+    );
   }
 }

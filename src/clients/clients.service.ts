@@ -4,7 +4,6 @@ import { CimdResolver } from './cimd/cimd-resolver.service';
 import { hashChosenSecret } from './client-secret';
 import { ClientsRepository, NewClient } from './clients.repository';
 import { OAuthClient } from './oauth-client.entity';
-import { RegisteredClientsRepository } from './registration/registered-clients.repository';
 
 @Injectable()
 export class ClientsService {
@@ -12,7 +11,6 @@ export class ClientsService {
     private readonly clients: ClientsRepository,
     private readonly hasher: PasswordHasher,
     private readonly cimd: CimdResolver,
-    private readonly registered: RegisteredClientsRepository,
   ) {}
 
   /**
@@ -25,16 +23,11 @@ export class ClientsService {
     return this.clients.findByClientId(clientId);
   }
 
-  /**
-   * Deletes dynamically registered clients created before `olderThan` and not used since (no
-   * successful client authentication), with everything issued to them. Returns how many.
-   */
-  deleteUnusedDcrClients(olderThan: Date): Promise<number> {
-    return this.registered.deleteUnusedDcr(olderThan);
-  }
-
   /** Registers a client with a human-chosen secret (bcrypt) unless the client_id exists. */
-  async createIfAbsent(client: Omit<NewClient, 'clientSecretHash'>, secret: string | null): Promise<boolean> {
+  async createIfAbsent(
+    client: Omit<NewClient, 'clientSecretHash'>,
+    secret: string | null,
+  ): Promise<boolean> {
     if (await this.clients.findByClientId(client.clientId)) return false;
     const clientSecretHash = secret ? await hashChosenSecret(secret, this.hasher) : null;
     return this.clients.createIfAbsent({ ...client, clientSecretHash });

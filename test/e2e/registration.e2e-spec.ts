@@ -1,6 +1,6 @@
 import request from 'supertest';
+import { DcrClientExpiryJob } from 'src/maintenance/dcr-client-expiry.job';
 import { AuditService } from 'src/audit/audit.service';
-import { ClientsService } from 'src/clients/clients.service';
 import { TokenVerifier } from 'src/tokens/keys/token-verifier';
 import { basic } from '../factories/client.factory';
 import { authorizeAsUser } from '../support/browser';
@@ -399,7 +399,8 @@ describe('Dynamic client registration, RFC 7591 and 7592 (e2e)', () => {
       await t.dataSource.query(`UPDATE oauth_clients SET created_at = now() - interval '60 days' WHERE client_id IN ($1, $2)`, [unused, used]);
       await t.dataSource.query(`UPDATE oauth_clients SET last_used_at = now() - interval '1 day' WHERE client_id = $1`, [used]);
 
-      const deleted = await t.app.get(ClientsService).deleteUnusedDcrClients(new Date(Date.now() - 30 * 86400_000));
+      // The scheduled job (DCR_CLIENT_TTL_DAYS, default 30) does the expiry.
+      const deleted = await t.app.get(DcrClientExpiryJob).run();
       expect(deleted).toBeGreaterThanOrEqual(1);
       expect(await clientRow(unused)).toBeUndefined();
       for (const kept of [used, fresh, admin]) expect(await clientRow(kept)).toBeDefined();

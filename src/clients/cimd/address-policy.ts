@@ -76,7 +76,7 @@ export function isAllowedAddress(address: string, options: { allowLoopback: bool
 function classifyIPv4(n: number): AddressClass {
   for (const [base, prefix, cls] of IPV4_RANGES) {
     const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
-    if (((n & mask) >>> 0) === base) return cls;
+    if ((n & mask) >>> 0 === base) return cls;
   }
   return 'public';
 }
@@ -109,5 +109,7 @@ function parseIPv6(ip: string): number[] | null {
   const fill = halves.length === 2 ? 8 - head.length - rest.length : 0;
   if (fill < 0) return null;
   const groups = [...head, ...Array<string>(fill).fill('0'), ...rest].map((h) => parseInt(h, 16));
-  return groups.length === 8 && groups.every((x) => Number.isInteger(x) && x >= 0 && x <= 0xffff) ? groups : null;
+  return groups.length === 8 && groups.every((x) => Number.isInteger(x) && x >= 0 && x <= 0xffff)
+    ? groups
+    : null;
 }

@@ -56,28 +56,53 @@ describe(validateCimdDocument.name, () => {
       URL_ID,
       policy,
     );
-    expect(sut).toMatchObject({ grantTypes: ['authorization_code'], scope: ['read'], metadata: { client_uri: 'https://app.example.com' } });
+    expect(sut).toMatchObject({
+      grantTypes: ['authorization_code'],
+      scope: ['read'],
+      metadata: { client_uri: 'https://app.example.com' },
+    });
   });
 
   it.each([
     [[], 'client metadata must be a json object'],
     ['text', 'client metadata must be a json object'],
-    [doc({ client_id: 'https://app.example.com/other.json' }), 'client_id does not match the document url'],
+    [
+      doc({ client_id: 'https://app.example.com/other.json' }),
+      'client_id does not match the document url',
+    ],
     [doc({ client_id: `${URL_ID}/` }), 'client_id does not match the document url'],
     [doc({ client_id: undefined }), 'client_id does not match the document url'],
     [doc({ client_name: undefined }), 'client_name is required'],
     [doc({ client_name: '  ' }), 'client_name must not be empty'],
     [doc({ redirect_uris: undefined }), 'redirect_uris is required'],
     [doc({ redirect_uris: [] }), 'redirect_uris must not be empty'],
-    [doc({ redirect_uris: ['http://evil.example/cb'] }), 'redirect_uris[0] may use http only on a loopback host'],
+    [
+      doc({ redirect_uris: ['http://evil.example/cb'] }),
+      'redirect_uris[0] may use http only on a loopback host',
+    ],
     [doc({ client_secret: 'shh' }), 'document must not contain a client secret'],
     [doc({ client_secret_expires_at: 0 }), 'document must not contain a client secret'],
-    [doc({ jwks: { keys: [{ kty: 'EC', d: 'private' }] } }), 'document must not contain private keys'],
-    [doc({ jwks: { keys: [{ kty: 'oct', k: 'symmetric' }] } }), 'document must not contain private keys'],
+    [
+      doc({ jwks: { keys: [{ kty: 'EC', d: 'private' }] } }),
+      'document must not contain private keys',
+    ],
+    [
+      doc({ jwks: { keys: [{ kty: 'oct', k: 'symmetric' }] } }),
+      'document must not contain private keys',
+    ],
     [doc({ jwks: 'not-a-set' }), 'jwks must be a jwk set'],
-    [doc({ token_endpoint_auth_method: 'client_secret_basic' }), 'client secret authentication is not possible with a metadata document'],
-    [doc({ token_endpoint_auth_method: 'private_key_jwt' }), 'token_endpoint_auth_method must be none'],
-    [doc({ token_endpoint_auth_methods_supported: ['private_key_jwt'] }), 'token_endpoint_auth_method none is not offered'],
+    [
+      doc({ token_endpoint_auth_method: 'client_secret_basic' }),
+      'client secret authentication is not possible with a metadata document',
+    ],
+    [
+      doc({ token_endpoint_auth_method: 'private_key_jwt' }),
+      'token_endpoint_auth_method must be none',
+    ],
+    [
+      doc({ token_endpoint_auth_methods_supported: ['private_key_jwt'] }),
+      'token_endpoint_auth_method none is not offered',
+    ],
     [doc({ grant_types: ['client_credentials'] }), 'grant_types must include authorization_code'],
     [doc({ response_types: ['token'] }), 'response_types must include code'],
   ])('should reject %j: %s', (body, expected) => {

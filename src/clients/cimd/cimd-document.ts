@@ -25,7 +25,11 @@ const SUPPORTED_GRANTS: GrantType[] = ['authorization_code', 'refresh_token'];
  * profile (auth method none; grants narrowed to the code flow and refresh). A document written for
  * many servers may offer more than we support: we pick what we can, and refuse only when nothing fits.
  */
-export function validateCimdDocument(raw: unknown, url: string, policy: ClientMetadataPolicy): ValidatedClientMetadata {
+export function validateCimdDocument(
+  raw: unknown,
+  url: string,
+  policy: ClientMetadataPolicy,
+): ValidatedClientMetadata {
   try {
     const doc = requireObject(raw);
     if (doc.client_id !== url) throw new CimdError('client_id does not match the document url');
@@ -33,7 +37,8 @@ export function validateCimdDocument(raw: unknown, url: string, policy: ClientMe
     negotiateAuthMethod(doc);
     const grantTypes = negotiateGrantTypes(doc);
     const responseTypes = optionalStringArray(doc, 'response_types');
-    if (responseTypes && !responseTypes.includes('code')) throw new CimdError('response_types must include code');
+    if (responseTypes && !responseTypes.includes('code'))
+      throw new CimdError('response_types must include code');
     const { uris, kinds } = readRedirectUris(doc, policy, true);
     return {
       redirectUris: uris,
@@ -59,10 +64,12 @@ function rejectSecrets(doc: RawMetadata): void {
   const jwks = doc.jwks;
   if (jwks === undefined) return;
   const keys = (jwks as { keys?: unknown } | null)?.keys;
-  if (typeof jwks !== 'object' || jwks === null || !Array.isArray(keys)) throw new CimdError('jwks must be a jwk set');
+  if (typeof jwks !== 'object' || jwks === null || !Array.isArray(keys))
+    throw new CimdError('jwks must be a jwk set');
   for (const key of keys) {
     if (typeof key !== 'object' || key === null) throw new CimdError('jwks must be a jwk set');
-    if (PRIVATE_JWK_MEMBERS.some((m) => m in key)) throw new CimdError('document must not contain private keys');
+    if (PRIVATE_JWK_MEMBERS.some((m) => m in key))
+      throw new CimdError('document must not contain private keys');
   }
 }
 
@@ -80,7 +87,8 @@ function negotiateAuthMethod(doc: RawMetadata): void {
     throw new CimdError('client secret authentication is not possible with a metadata document');
   }
   if (preferred === undefined || preferred === 'none') {
-    if (offered && !offered.includes('none')) throw new CimdError('token_endpoint_auth_method none is not offered');
+    if (offered && !offered.includes('none'))
+      throw new CimdError('token_endpoint_auth_method none is not offered');
     return;
   }
   if (!offered?.includes('none')) throw new CimdError('token_endpoint_auth_method must be none');
@@ -90,6 +98,7 @@ function negotiateGrantTypes(doc: RawMetadata): GrantType[] {
   const listed = optionalStringArray(doc, 'grant_types');
   if (listed === undefined) return [...SUPPORTED_GRANTS];
   const grants = SUPPORTED_GRANTS.filter((g) => listed.includes(g));
-  if (!grants.includes('authorization_code')) throw new CimdError('grant_types must include authorization_code');
+  if (!grants.includes('authorization_code'))
+    throw new CimdError('grant_types must include authorization_code');
   return grants;
 }

@@ -39,7 +39,10 @@ const USER_AGENT = 'mcp-oauth-server (client-id-metadata-document)';
  * 200 with a JSON content type only; the body is capped at 5 KB, and the whole exchange at
  * `timeoutMs`.
  */
-export async function fetchMetadataDocument(url: URL, options: CimdFetchOptions): Promise<FetchedDocument> {
+export async function fetchMetadataDocument(
+  url: URL,
+  options: CimdFetchOptions,
+): Promise<FetchedDocument> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
   try {
@@ -47,9 +50,20 @@ export async function fetchMetadataDocument(url: URL, options: CimdFetchOptions)
     for (let hop = 0; ; hop++) {
       const target = await abortable(vetHost(current, options), controller.signal);
       const res = await request(current, target, controller.signal);
-      if (res.statusCode && res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304) {
+      if (
+        res.statusCode &&
+        res.statusCode >= 300 &&
+        res.statusCode < 400 &&
+        res.statusCode !== 304
+      ) {
         res.destroy();
-        current = nextHop(url, current, res.headers.location, hop, options.maxRedirects ?? CIMD_MAX_REDIRECTS);
+        current = nextHop(
+          url,
+          current,
+          res.headers.location,
+          hop,
+          options.maxRedirects ?? CIMD_MAX_REDIRECTS,
+        );
         continue;
       }
       if (res.statusCode !== 200) {
@@ -132,7 +146,13 @@ function request(url: URL, target: ResolvedAddress, signal: AbortSignal): Promis
   });
 }
 
-function nextHop(origin: URL, current: URL, location: string | undefined, hop: number, max: number): URL {
+function nextHop(
+  origin: URL,
+  current: URL,
+  location: string | undefined,
+  hop: number,
+  max: number,
+): URL {
   if (hop >= max) throw new CimdError('too many redirects');
   if (!location) throw new CimdError('redirect without a location');
   let next: URL;

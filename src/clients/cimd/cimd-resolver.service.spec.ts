@@ -4,7 +4,7 @@ import { Clock } from 'src/common/clock';
 import { AppConfig } from 'src/config/app-config';
 import { OAuthError } from 'src/oauth/errors/oauth.error';
 import { OAuthClient } from '../oauth-client.entity';
-import { RegisteredClientsRepository, RegisteredMetadata } from '../registration/registered-clients.repository';
+import { ClientsRepository, RegisteredMetadata } from '../clients.repository';
 import { CimdResolver } from './cimd-resolver.service';
 import { CimdError } from './cimd-error';
 
@@ -23,7 +23,13 @@ class FakeClients {
   async upsertCimd(id: string, m: RegisteredMetadata): Promise<void> {
     const existing = this.rows.get(id);
     if (existing && existing.source !== 'cimd') return;
-    this.rows.set(id, { ...(existing ?? {}), ...m, clientId: id, source: 'cimd', disabled: false } as OAuthClient);
+    this.rows.set(id, {
+      ...(existing ?? {}),
+      ...m,
+      clientId: id,
+      source: 'cimd',
+      disabled: false,
+    } as OAuthClient);
   }
 }
 
@@ -32,7 +38,11 @@ const config = {
   cimd: { enabled: true, allowLoopback: false, allowHttpLoopback: false, fetchTimeoutMs: 1000 },
   registration: { allowCustomSchemes: true, allowedScopes: ['read', 'write'] },
 } as unknown as AppConfig;
-const document = (name = 'Example') => ({ client_id: ID, client_name: name, redirect_uris: ['http://127.0.0.1/cb'] });
+const document = (name = 'Example') => ({
+  client_id: ID,
+  client_name: name,
+  redirect_uris: ['http://127.0.0.1/cb'],
+});
 
 describe(CimdResolver.name, () => {
   let clock: TestClock;
@@ -48,7 +58,7 @@ describe(CimdResolver.name, () => {
     fetcher = jest.fn().mockResolvedValue({ body: document(), cacheControl: 'max-age=120' });
     record = jest.fn();
     const audit = { record } as unknown as AuditService;
-    sut = new CimdResolver(clients as unknown as RegisteredClientsRepository, config, clock, audit);
+    sut = new CimdResolver(clients as unknown as ClientsRepository, config, clock, audit);
     sut.useFetcher(fetcher);
   });
   afterEach(() => jest.restoreAllMocks());
@@ -60,10 +70,19 @@ describe(CimdResolver.name, () => {
 
   it('should store the document as a public cimd client', async () => {
     const client = await sut.resolve(ID);
-    expect(client).toMatchObject({ clientId: ID, clientName: 'Example', source: 'cimd', tokenEndpointAuthMethod: 'none' });
+    expect(client).toMatchObject({
+      clientId: ID,
+      clientName: 'Example',
+      source: 'cimd',
+      tokenEndpointAuthMethod: 'none',
+    });
     expect(fetcher).toHaveBeenCalledWith(new URL(ID));
     expect(record).toHaveBeenCalledWith(
-      expect.objectContaining({ type: 'client.registered', clientId: ID, details: expect.objectContaining({ source: 'cimd' }) }),
+      expect.objectContaining({
+        type: 'client.registered',
+        clientId: ID,
+        details: expect.objectContaining({ source: 'cimd' }),
+      }),
     );
   });
 
@@ -88,7 +107,10 @@ describe(CimdResolver.name, () => {
     fetcher.mockRejectedValue(new CimdError('fetch timed out'));
     const error = await sut.resolve(ID).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OAuthError);
-    expect(error).toMatchObject({ code: 'invalid_client', description: 'client metadata document: fetch timed out' });
+    expect(error).toMatchObject({
+      code: 'invalid_client',
+      description: 'client metadata document: fetch timed out',
+    });
     await expect(sut.resolve(ID)).rejects.toMatchObject({ code: 'invalid_client' });
     expect(fetcher).toHaveBeenCalledTimes(1);
     fetcher.mockResolvedValue({ body: document() });
@@ -97,7 +119,9 @@ describe(CimdResolver.name, () => {
   });
 
   it('should refuse a document whose client_id is not its URL', async () => {
-    fetcher.mockResolvedValue({ body: { ...document(), client_id: 'https://evil.example/client.json' } });
+    fetcher.mockResolvedValue({
+      body: { ...document(), client_id: 'https://evil.example/client.json' },
+    });
     await expect(sut.resolve(ID)).rejects.toMatchObject({
       description: 'client metadata document: client_id does not match the document url',
     });

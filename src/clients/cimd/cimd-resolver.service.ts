@@ -4,7 +4,7 @@ import { Clock } from 'src/common/clock';
 import { AppConfig } from 'src/config/app-config';
 import { OAuthClient } from '../oauth-client.entity';
 import { ClientMetadataPolicy } from '../registration/client-metadata';
-import { RegisteredClientsRepository } from '../registration/registered-clients.repository';
+import { ClientsRepository } from '../clients.repository';
 import { validateCimdDocument } from './cimd-document';
 import { CimdError, cimdInvalidClient } from './cimd-error';
 import { fetchMetadataDocument, FetchedDocument } from './cimd-fetcher';
@@ -33,7 +33,7 @@ export class CimdResolver {
   private fetcher: DocumentFetcher;
 
   constructor(
-    private readonly clients: RegisteredClientsRepository,
+    private readonly clients: ClientsRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly audit: AuditService,
@@ -65,7 +65,9 @@ export class CimdResolver {
 
     let pending = this.inFlight.get(clientId);
     if (!pending) {
-      pending = this.refresh(clientId, stored === null).finally(() => this.inFlight.delete(clientId));
+      pending = this.refresh(clientId, stored === null).finally(() =>
+        this.inFlight.delete(clientId),
+      );
       this.inFlight.set(clientId, pending);
     }
     return pending;

@@ -18,13 +18,17 @@ describe(looksLikeCimdUrl.name, () => {
     expect(looksLikeCimdUrl('demo_client', strict)).toBe(false);
     expect(looksLikeCimdUrl('mcp_abc', strict)).toBe(false);
     expect(looksLikeCimdUrl('http://127.0.0.1:9/client.json', strict)).toBe(false);
-    expect(looksLikeCimdUrl('http://127.0.0.1:9/client.json', { allowHttpLoopback: true })).toBe(true);
+    expect(looksLikeCimdUrl('http://127.0.0.1:9/client.json', { allowHttpLoopback: true })).toBe(
+      true,
+    );
   });
 });
 
 describe(parseCimdUrl.name, () => {
   it('should accept an https URL with a path (and a query)', () => {
-    expect(parseCimdUrl('https://app.example.com/oauth/client.json', strict).hostname).toBe('app.example.com');
+    expect(parseCimdUrl('https://app.example.com/oauth/client.json', strict).hostname).toBe(
+      'app.example.com',
+    );
     expect(parseCimdUrl('https://app.example.com/c?v=2', strict).search).toBe('?v=2');
   });
 
@@ -41,7 +45,10 @@ describe(parseCimdUrl.name, () => {
     ['https://app.example.com/a/%2e%2e/client.json', 'client_id url must not contain dot segments'],
     ['https://app.example.com/%zz', 'client_id url has invalid percent-encoding'],
     ['https://app.example.com/a b', 'client_id url contains whitespace or control characters'],
-    ['https://app.example.com\\client.json', 'client_id url contains whitespace or control characters'],
+    [
+      'https://app.example.com\\client.json',
+      'client_id url contains whitespace or control characters',
+    ],
     [`https://app.example.com/${'x'.repeat(2048)}`, 'client_id url is too long'],
     ['https://[::1/x', 'client_id url is not a valid url'],
   ])('should reject %s', (id, expected) => {
@@ -52,6 +59,8 @@ describe(parseCimdUrl.name, () => {
     const testing = { allowHttpLoopback: true };
     expect(parseCimdUrl('http://127.0.0.1:4000/client.json', testing).port).toBe('4000');
     expect(parseCimdUrl('http://localhost:4000/client.json', testing).hostname).toBe('localhost');
-    expect(reason('http://app.example.com/client.json', testing)).toBe('client_id url must use https');
+    expect(reason('http://app.example.com/client.json', testing)).toBe(
+      'client_id url must use https',
+    );
   });
 });

@@ -32,9 +32,11 @@ export function parseCimdUrl(clientId: string, options: CimdUrlOptions): URL {
   } catch {
     return fail('is not a valid url');
   }
-  const httpLoopback = options.allowHttpLoopback && url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+  const httpLoopback =
+    options.allowHttpLoopback && url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
   if (url.protocol !== 'https:' && !httpLoopback) fail('must use https');
-  if (url.username || url.password || /^[a-z]+:\/\/[^/?]*@/i.test(clientId)) fail('must not contain userinfo');
+  if (url.username || url.password || /^[a-z]+:\/\/[^/?]*@/i.test(clientId))
+    fail('must not contain userinfo');
   const path = rawPath(clientId);
   if (path === '' || path === '/') fail('must have a path');
   for (const segment of path.split('/')) {

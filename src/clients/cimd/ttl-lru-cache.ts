@@ -32,7 +32,8 @@ export class TtlLruCache<V> {
 
   set(key: string, value: V, expiresAt: number): void {
     this.entries.delete(key);
-    while (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    while (this.entries.size >= this.maxEntries)
+      this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, { value, expiresAt });
   }
 

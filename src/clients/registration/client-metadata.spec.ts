@@ -51,8 +51,13 @@ describe(validateRegistrationMetadata.name, () => {
   });
 
   it('should default application_type to native when every redirect URI is loopback or a private-use scheme', () => {
-    expect(validate({ redirect_uris: ['http://localhost:3000/cb', 'cursor://a.b/cb'] }).applicationType).toBe('native');
-    expect(validate({ redirect_uris: ['http://localhost:3000/cb', 'https://a.example/cb'] }).applicationType).toBe('web');
+    expect(
+      validate({ redirect_uris: ['http://localhost:3000/cb', 'cursor://a.b/cb'] }).applicationType,
+    ).toBe('native');
+    expect(
+      validate({ redirect_uris: ['http://localhost:3000/cb', 'https://a.example/cb'] })
+        .applicationType,
+    ).toBe('web');
   });
 
   it('should keep only the known descriptive fields and ignore the rest', () => {
@@ -94,13 +99,21 @@ describe(validateRegistrationMetadata.name, () => {
 
   it('should allow a confidential client_credentials-only client without redirect URIs', () => {
     const sut = validateRegistrationMetadata({ grant_types: ['client_credentials'] }, policy);
-    expect(sut).toMatchObject({ grantTypes: ['client_credentials'], responseTypes: [], redirectUris: [] });
+    expect(sut).toMatchObject({
+      grantTypes: ['client_credentials'],
+      responseTypes: [],
+      redirectUris: [],
+    });
   });
 
   it.each([
     [{}, 'invalid_redirect_uri', 'redirect_uris is required'],
     [{ redirect_uris: [] }, 'invalid_redirect_uri', 'redirect_uris must not be empty'],
-    [{ redirect_uris: 'https://a.example/cb' }, 'invalid_redirect_uri', 'redirect_uris must be an array of strings'],
+    [
+      { redirect_uris: 'https://a.example/cb' },
+      'invalid_redirect_uri',
+      'redirect_uris must be an array of strings',
+    ],
     [{ redirect_uris: [42] }, 'invalid_redirect_uri', 'redirect_uris must be an array of strings'],
     [
       { redirect_uris: ['https://a.example/cb', 'http://evil.example/cb'] },
@@ -129,12 +142,18 @@ describe(validateRegistrationMetadata.name, () => {
   it.each([
     [[], 'client metadata must be a json object'],
     [null, 'client metadata must be a json object'],
-    [{ token_endpoint_auth_method: 'private_key_jwt' }, 'token_endpoint_auth_method is not supported'],
+    [
+      { token_endpoint_auth_method: 'private_key_jwt' },
+      'token_endpoint_auth_method is not supported',
+    ],
     [{ token_endpoint_auth_method: 7 }, 'token_endpoint_auth_method must be a string'],
     [{ grant_types: 'authorization_code' }, 'grant_types must be an array of strings'],
     [{ grant_types: [] }, 'grant_types must not be empty'],
     [{ grant_types: ['authorization_code', 'implicit'] }, 'grant_types[1] is not supported'],
-    [{ grant_types: ['urn:ietf:params:oauth:grant-type:device_code'] }, 'grant_types[0] is not supported'],
+    [
+      { grant_types: ['urn:ietf:params:oauth:grant-type:device_code'] },
+      'grant_types[0] is not supported',
+    ],
     [
       { grant_types: ['client_credentials'], token_endpoint_auth_method: 'none' },
       'grant_types client_credentials requires a confidential client',
@@ -143,7 +162,10 @@ describe(validateRegistrationMetadata.name, () => {
     [{ response_types: ['token'] }, 'response_types[0] is not supported'],
     [{ response_types: ['code', 'id_token'] }, 'response_types[1] is not supported'],
     [{ response_types: [] }, 'grant_types and response_types are inconsistent'],
-    [{ grant_types: ['client_credentials'], response_types: ['code'] }, 'grant_types and response_types are inconsistent'],
+    [
+      { grant_types: ['client_credentials'], response_types: ['code'] },
+      'grant_types and response_types are inconsistent',
+    ],
     [{ application_type: 'desktop' }, 'application_type must be web or native'],
     [{ client_name: 42 }, 'client_name must be a string'],
     [{ client_name: 'x'.repeat(201) }, 'client_name must be at most 200 characters'],
@@ -158,7 +180,10 @@ describe(validateRegistrationMetadata.name, () => {
     [{ contacts: Array.from({ length: 11 }, () => 'a@b.c') }, 'contacts may list at most 10'],
     [{ software_id: 'x'.repeat(201) }, 'software_id is too long'],
   ])('should reject %j as invalid_client_metadata: %s', (body, description) => {
-    const request = body && typeof body === 'object' && !Array.isArray(body) ? { redirect_uris: ['https://a.example/cb'], ...body } : body;
+    const request =
+      body && typeof body === 'object' && !Array.isArray(body)
+        ? { redirect_uris: ['https://a.example/cb'], ...body }
+        : body;
     expect(rejection(request)).toEqual({ code: 'invalid_client_metadata', description });
   });
 });

@@ -37,10 +37,15 @@ const MAX_URL_FIELD_LENGTH = 2000;
 const MAX_SHORT_FIELD_LENGTH = 200;
 const MAX_CONTACTS = 10;
 const MAX_CONTACT_LENGTH = 320;
-const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
+const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'none',
+];
 const DEFAULT_GRANT_TYPES: GrantType[] = ['authorization_code', 'refresh_token'];
 /** C0/C1 controls, zero-width and bidi-override characters: they can disguise a name on the consent page. */
-const DECEPTIVE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
+const DECEPTIVE_CHARACTERS =
+  /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
 const URL_FIELDS = ['client_uri', 'logo_uri', 'tos_uri', 'policy_uri'] as const;
 const SHORT_FIELDS = ['software_id', 'software_version'] as const;
 
@@ -50,7 +55,10 @@ export type RawMetadata = Record<string, unknown>;
  * Validates an RFC 7591 registration request (also used for RFC 7592 updates). Unknown fields are
  * ignored; wrong ones fail with `invalid_redirect_uri` or `invalid_client_metadata` naming the field.
  */
-export function validateRegistrationMetadata(raw: unknown, policy: ClientMetadataPolicy): ValidatedClientMetadata {
+export function validateRegistrationMetadata(
+  raw: unknown,
+  policy: ClientMetadataPolicy,
+): ValidatedClientMetadata {
   const body = requireObject(raw);
   const tokenEndpointAuthMethod = readAuthMethod(body);
   const grantTypes = readGrantTypes(body, tokenEndpointAuthMethod);
@@ -78,7 +86,8 @@ export function requireObject(raw: unknown): RawMetadata {
 function readAuthMethod(body: RawMetadata): TokenEndpointAuthMethod {
   const value = body.token_endpoint_auth_method;
   if (value === undefined || value === null) return 'client_secret_basic'; // RFC 7591 §2 default
-  if (typeof value !== 'string') throw InvalidClientMetadata('token_endpoint_auth_method must be a string');
+  if (typeof value !== 'string')
+    throw InvalidClientMetadata('token_endpoint_auth_method must be a string');
   if (!AUTH_METHODS.includes(value as TokenEndpointAuthMethod)) {
     throw InvalidClientMetadata('token_endpoint_auth_method is not supported');
   }
@@ -90,7 +99,8 @@ function readGrantTypes(body: RawMetadata, method: TokenEndpointAuthMethod): Gra
   if (list === undefined) return [...DEFAULT_GRANT_TYPES];
   if (list.length === 0) throw InvalidClientMetadata('grant_types must not be empty');
   list.forEach((g, i) => {
-    if (!GRANT_TYPES.includes(g as GrantType)) throw InvalidClientMetadata(`grant_types[${i}] is not supported`);
+    if (!GRANT_TYPES.includes(g as GrantType))
+      throw InvalidClientMetadata(`grant_types[${i}] is not supported`);
   });
   const grants = [...new Set(list)] as GrantType[];
   if (grants.includes('client_credentials') && method === 'none') {
@@ -132,13 +142,15 @@ export function readRedirectUris(
     throw InvalidRedirectUri('redirect_uris must be an array of strings');
   }
   if (required && value.length === 0) throw InvalidRedirectUri('redirect_uris must not be empty');
-  if (value.length > MAX_REDIRECT_URIS) throw InvalidRedirectUri(`redirect_uris may list at most ${MAX_REDIRECT_URIS}`);
+  if (value.length > MAX_REDIRECT_URIS)
+    throw InvalidRedirectUri(`redirect_uris may list at most ${MAX_REDIRECT_URIS}`);
   const uris = [...new Set(value as string[])];
   const kinds = uris.map((uri, i) => {
     try {
       return classifyRedirectUri(uri, policy);
     } catch (err) {
-      if (err instanceof RedirectUriRejected) throw InvalidRedirectUri(`redirect_uris[${i}] ${err.reason}`);
+      if (err instanceof RedirectUriRejected)
+        throw InvalidRedirectUri(`redirect_uris[${i}] ${err.reason}`);
       throw err;
     }
   });
@@ -151,14 +163,20 @@ export function readRedirectUris(
  * schemes; native clients may also use https (claimed URLs, RFC 8252 §7.2: VS Code registers
  * https://vscode.dev/redirect next to its loopback URIs).
  */
-export function readApplicationType(body: RawMetadata, kinds: readonly RedirectUriKind[]): ApplicationType {
+export function readApplicationType(
+  body: RawMetadata,
+  kinds: readonly RedirectUriKind[],
+): ApplicationType {
   const value = body.application_type;
   const fallback: ApplicationType = kinds.length > 0 && allNative(kinds) ? 'native' : 'web';
   if (value === undefined || value === null) return fallback;
-  if (value !== 'web' && value !== 'native') throw InvalidClientMetadata('application_type must be web or native');
+  if (value !== 'web' && value !== 'native')
+    throw InvalidClientMetadata('application_type must be web or native');
   const custom = kinds.indexOf('custom');
   if (value === 'web' && custom >= 0) {
-    throw InvalidRedirectUri(`redirect_uris[${custom}] uses a private-use uri scheme, which requires application_type native`);
+    throw InvalidRedirectUri(
+      `redirect_uris[${custom}] uses a private-use uri scheme, which requires application_type native`,
+    );
   }
   return value;
 }
@@ -179,7 +197,8 @@ export function readClientName(body: RawMetadata, required: boolean): string {
   if ([...name].length > MAX_CLIENT_NAME_LENGTH) {
     throw InvalidClientMetadata(`client_name must be at most ${MAX_CLIENT_NAME_LENGTH} characters`);
   }
-  if (DECEPTIVE_CHARACTERS.test(name)) throw InvalidClientMetadata('client_name contains control characters');
+  if (DECEPTIVE_CHARACTERS.test(name))
+    throw InvalidClientMetadata('client_name contains control characters');
   return name;
 }
 
@@ -213,7 +232,8 @@ export function readPreservedMetadata(body: RawMetadata): Record<string, unknown
   }
   const contacts = optionalStringArray(body, 'contacts');
   if (contacts !== undefined && contacts.length > 0) {
-    if (contacts.length > MAX_CONTACTS) throw InvalidClientMetadata(`contacts may list at most ${MAX_CONTACTS}`);
+    if (contacts.length > MAX_CONTACTS)
+      throw InvalidClientMetadata(`contacts may list at most ${MAX_CONTACTS}`);
     if (contacts.some((c) => c.length > MAX_CONTACT_LENGTH || DECEPTIVE_CHARACTERS.test(c))) {
       throw InvalidClientMetadata('contacts must be short printable strings');
     }
@@ -243,7 +263,9 @@ function isHttpUrl(value: string): boolean {
   if (/[\x00-\x20\x7f-\x9f]/.test(value)) return false;
   try {
     const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password;
+    return (
+      (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password
+    );
   } catch {
     return false;
   }

@@ -1,4 +1,9 @@
-import { allNative, classifyRedirectUri, RedirectUriKind, RedirectUriRejected } from './redirect-uri-policy';
+import {
+  allNative,
+  classifyRedirectUri,
+  RedirectUriKind,
+  RedirectUriRejected,
+} from './redirect-uri-policy';
 
 const open = { allowCustomSchemes: true };
 const reason = (uri: string, policy = open): string => {

@@ -65,7 +65,8 @@ export function classifyRedirectUri(uri: string, policy: RedirectUriPolicy): Red
   } catch {
     return fail('must be a valid uri');
   }
-  if (url.username || url.password || /^[a-z][a-z0-9+.-]*:\/\/[^/?]*@/i.test(uri)) fail('must not contain userinfo');
+  if (url.username || url.password || /^[a-z][a-z0-9+.-]*:\/\/[^/?]*@/i.test(uri))
+    fail('must not contain userinfo');
   if (scheme === 'https') {
     if (!url.hostname) fail('must name a host');
     return 'https';
@@ -74,7 +75,8 @@ export function classifyRedirectUri(uri: string, policy: RedirectUriPolicy): Red
     if (!LOOPBACK_HOSTS.has(url.hostname)) fail('may use http only on a loopback host');
     return 'loopback';
   }
-  if (!policy.allowCustomSchemes) fail('uses a private-use uri scheme, which this server does not accept');
+  if (!policy.allowCustomSchemes)
+    fail('uses a private-use uri scheme, which this server does not accept');
   // RFC 8252 §7.1: com.example.app:/cb or cursor://host/path; a bare "myapp:" leads nowhere.
   if (uri.slice(scheme.length + 1).replace(/^\/+/, '') === '') fail('must not be a bare scheme');
   return 'custom';

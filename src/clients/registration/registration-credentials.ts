@@ -11,7 +11,10 @@ export function bearerToken(authorization: string | undefined): string | undefin
 }
 
 /** Constant-time check of a presented token against a stored SHA-256 hex (null = none stored). */
-export function tokenMatchesHash(presented: string | undefined, storedHash: string | null | undefined): boolean {
+export function tokenMatchesHash(
+  presented: string | undefined,
+  storedHash: string | null | undefined,
+): boolean {
   const matches = constantTimeEqual(sha256Hex(presented ?? ''), storedHash ?? NO_HASH);
   return matches && presented !== undefined && !!storedHash;
 }

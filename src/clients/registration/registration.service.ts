@@ -10,9 +10,18 @@ import { TOKEN_PREFIX } from 'src/oauth/oauth.constants';
 import { hashGeneratedSecret, verifyClientSecret } from '../client-secret';
 import { OAuthClient } from '../oauth-client.entity';
 import { ClientInformation, toClientInformation } from './client-information';
-import { ClientMetadataPolicy, requireObject, validateRegistrationMetadata, ValidatedClientMetadata } from './client-metadata';
-import { RegisteredClientsRepository } from './registered-clients.repository';
-import { bearerToken, invalidRegistrationToken, tokenMatchesHash } from './registration-credentials';
+import {
+  ClientMetadataPolicy,
+  requireObject,
+  validateRegistrationMetadata,
+  ValidatedClientMetadata,
+} from './client-metadata';
+import { ClientsRepository } from '../clients.repository';
+import {
+  bearerToken,
+  invalidRegistrationToken,
+  tokenMatchesHash,
+} from './registration-credentials';
 
 /** `mcp_` + 128 random bits: server-chosen, so it can never equal a user's sub (a UUID). */
 export const DCR_CLIENT_ID_PREFIX = 'mcp_';
@@ -30,7 +39,7 @@ export class RegistrationService {
   private readonly policy: ClientMetadataPolicy;
 
   constructor(
-    private readonly clients: RegisteredClientsRepository,
+    private readonly clients: ClientsRepository,
     private readonly config: AppConfig,
     private readonly random: RandomSource,
     private readonly clock: Clock,
@@ -47,7 +56,9 @@ export class RegistrationService {
     this.checkRegistrationAllowed(authorization);
     const metadata = validateRegistrationMetadata(body, this.policy);
     const confidential = metadata.tokenEndpointAuthMethod !== 'none';
-    const clientSecret = confidential ? `${TOKEN_PREFIX.clientSecret}${this.random.token(SECRET_BYTES)}` : undefined;
+    const clientSecret = confidential
+      ? `${TOKEN_PREFIX.clientSecret}${this.random.token(SECRET_BYTES)}`
+      : undefined;
     const registrationAccessToken = `${TOKEN_PREFIX.registrationAccessToken}${this.random.token(SECRET_BYTES)}`;
     const ttl = this.config.registration.clientSecretTtl;
     const client = await this.clients.insert({
@@ -58,7 +69,10 @@ export class RegistrationService {
       clientSecretExpiresAt: clientSecret && ttl > 0 ? this.clock.in(ttl) : null,
       registrationAccessTokenHash: sha256Hex(registrationAccessToken),
     });
-    return toClientInformation(client, this.config.issuer, { registrationAccessToken, clientSecret });
+    return toClientInformation(client, this.config.issuer, {
+      registrationAccessToken,
+      clientSecret,
+    });
   }
 
   /** GET /oauth/register/:client_id (RFC 7592 §2.1). */
@@ -72,17 +86,26 @@ export class RegistrationService {
    * registration. The secret and the registration access token stay as they are; a client cannot
    * switch between public and confidential (it would need a secret issued, or orphan one).
    */
-  async update(clientId: string, authorization: string | undefined, body: unknown): Promise<ClientInformation> {
+  async update(
+    clientId: string,
+    authorization: string | undefined,
+    body: unknown,
+  ): Promise<ClientInformation> {
     const { client, token } = await this.authorizeManagement(clientId, authorization);
     const raw = requireObject(body);
     if (raw.client_id === undefined) throw InvalidClientMetadata('client_id is required');
     if (raw.client_id !== client.clientId) throw InvalidClientMetadata('client_id does not match');
     if (raw.client_secret !== undefined) await this.checkPresentedSecret(client, raw.client_secret);
     const metadata = validateRegistrationMetadata(raw, this.policy);
-    if ((metadata.tokenEndpointAuthMethod === 'none') !== (client.tokenEndpointAuthMethod === 'none')) {
-      throw InvalidClientMetadata('token_endpoint_auth_method cannot change between public and confidential');
+    if (
+      (metadata.tokenEndpointAuthMethod === 'none') !==
+      (client.tokenEndpointAuthMethod === 'none')
+    ) {
+      throw InvalidClientMetadata(
+        'token_endpoint_auth_method cannot change between public and confidential',
+      );
     }
-    const updated = await this.clients.updateMetadata(client.clientId, toStored(metadata));
+    const updated = await this.clients.update(client.clientId, toStored(metadata), 'dcr');
     if (!updated) throw invalidRegistrationToken('invalid registration access token');
     return toClientInformation(updated, this.config.issuer, { registrationAccessToken: token });
   }
@@ -90,16 +113,18 @@ export class RegistrationService {
   /** DELETE /oauth/register/:client_id (RFC 7592 §2.3): the client and all it was issued. */
   async remove(clientId: string, authorization: string | undefined): Promise<void> {
     const { client } = await this.authorizeManagement(clientId, authorization);
-    await this.clients.deleteDcr(client.clientId);
+    await this.clients.delete(client.clientId, 'dcr');
   }
 
   private checkRegistrationAllowed(authorization: string | undefined): void {
     const { mode, initialAccessToken } = this.config.registration;
-    if (mode === 'off') throw new OAuthError('access_denied', 'client registration is disabled', 403);
+    if (mode === 'off')
+      throw new OAuthError('access_denied', 'client registration is disabled', 403);
     if (mode === 'open') return;
     const presented = bearerToken(authorization);
     const ok = constantTimeEqual(sha256Hex(presented ?? ''), sha256Hex(initialAccessToken ?? ''));
-    if (!presented || !ok) throw invalidRegistrationToken('a valid initial access token is required');
+    if (!presented || !ok)
+      throw invalidRegistrationToken('a valid initial access token is required');
   }
 
   private async authorizeManagement(

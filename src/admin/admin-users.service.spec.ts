@@ -1,7 +1,7 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import { AuditService } from 'src/audit/audit.service';
 import { GrantsService } from 'src/authorization/grants.service';
-import { UsernameTakenError } from 'src/users/user-admin.repository';
+import { UsernameTakenError } from 'src/users/user-admin.service';
 import { UserAdminService } from 'src/users/user-admin.service';
 import { User } from 'src/users/user.entity';
 import { AdminUsersService } from './admin-users.service';

@@ -2,7 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { AuditService } from 'src/audit/audit.service';
 import { GrantsService } from 'src/authorization/grants.service';
 import { MCP_BASELINE_SCOPES } from 'src/oauth/oauth.constants';
-import { UsernameTakenError } from 'src/users/user-admin.repository';
+import { UsernameTakenError } from 'src/users/user-admin.service';
 import { UserAdminService } from 'src/users/user-admin.service';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQueryDto } from './dto/list-users.query.dto';

@@ -68,7 +68,11 @@ export class SessionService {
       exp: now + SESSION_TTL_SECONDS,
       csrf: this.random.token(24),
     };
-    res.cookie(this.sessionCookie, JSON.stringify(session), this.cookieOptions(SESSION_TTL_SECONDS));
+    res.cookie(
+      this.sessionCookie,
+      JSON.stringify(session),
+      this.cookieOptions(SESSION_TTL_SECONDS),
+    );
     res.clearCookie(this.loginCsrfCookie, this.cookieOptions());
     return session;
   }
@@ -79,7 +83,9 @@ export class SessionService {
 
   /** The login form's CSRF token: reuses the cookie's value or sets a new one (double submit). */
   loginCsrfToken(req: Request, res: Response): string {
-    const existing = (req.signedCookies as Record<string, unknown> | undefined)?.[this.loginCsrfCookie];
+    const existing = (req.signedCookies as Record<string, unknown> | undefined)?.[
+      this.loginCsrfCookie
+    ];
     if (typeof existing === 'string' && existing.length >= 20) return existing;
     const token = this.random.token(24);
     res.cookie(this.loginCsrfCookie, token, this.cookieOptions(LOGIN_CSRF_TTL_SECONDS));
@@ -87,8 +93,14 @@ export class SessionService {
   }
 
   verifyLoginCsrf(req: Request, submitted: unknown): boolean {
-    const expected = (req.signedCookies as Record<string, unknown> | undefined)?.[this.loginCsrfCookie];
-    return typeof expected === 'string' && typeof submitted === 'string' && constantTimeEqual(expected, submitted);
+    const expected = (req.signedCookies as Record<string, unknown> | undefined)?.[
+      this.loginCsrfCookie
+    ];
+    return (
+      typeof expected === 'string' &&
+      typeof submitted === 'string' &&
+      constantTimeEqual(expected, submitted)
+    );
   }
 
   verifySessionCsrf(session: Session, submitted: unknown): boolean {

@@ -1,8 +1,7 @@
 import { PasswordHasher } from 'src/common/password-hasher';
-import { UserAdminRepository, UserChanges, UsernameTakenError } from './user-admin.repository';
 import { UserAdminService } from './user-admin.service';
 import { User } from './user.entity';
-import { NewUser, UsersRepository } from './users.repository';
+import { NewUser, UserChanges, UsernameTakenError, UsersRepository } from './users.repository';
 
 const ID = '6f1c1c1e-8f5e-4c1a-9a55-1d2f3a4b5c6d';
 
@@ -16,9 +15,7 @@ class InMemoryUsers {
       this.lookups.push(id);
       return this.rows.get(id) ?? null;
     },
-  } as unknown as UsersRepository;
 
-  readonly admin = {
     insert: async (user: NewUser) => {
       if ([...this.rows.values()].some((u) => u.username === user.username))
         throw new UsernameTakenError();
@@ -49,7 +46,7 @@ class InMemoryUsers {
       this.rows.set(id, next);
       return next;
     },
-  } as unknown as UserAdminRepository;
+  } as unknown as UsersRepository;
 }
 
 describe(UserAdminService.name, () => {
@@ -60,7 +57,7 @@ describe(UserAdminService.name, () => {
   beforeEach(() => {
     db = new InMemoryUsers();
     hasher = new PasswordHasher(4);
-    sut = new UserAdminService(db.admin, db.users, hasher);
+    sut = new UserAdminService(db.users, hasher);
   });
 
   it('should create a user with a bcrypt hash of the password', async () => {

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { PasswordHasher } from 'src/common/password-hasher';
-import { UserAdminRepository, UserListFilters } from './user-admin.repository';
 import { User } from './user.entity';
-import { UsersRepository } from './users.repository';
+import { UserListFilters, UsersRepository } from './users.repository';
 import { NewUserInput } from './users.service';
+
+export { UsernameTakenError } from './users.repository';
 
 export type UserProfileChanges = Partial<Pick<User, 'email' | 'name' | 'scopes' | 'disabled'>>;
 
@@ -16,14 +17,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @Injectable()
 export class UserAdminService {
   constructor(
-    private readonly admin: UserAdminRepository,
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
   ) {}
 
   /** @throws UsernameTakenError when the username exists. */
   async create(input: NewUserInput): Promise<User> {
-    return this.admin.insert({
+    return this.users.insert({
       username: input.username,
       passwordHash: await this.hasher.hash(input.password),
       email: input.email ?? null,
@@ -37,7 +37,7 @@ export class UserAdminService {
   }
 
   list(filters: UserListFilters): Promise<{ items: User[]; total: number }> {
-    return this.admin.list(filters);
+    return this.users.list(filters);
   }
 
   /** Returns the user before and after the change, or null when there is no such user. */
@@ -47,14 +47,14 @@ export class UserAdminService {
   ): Promise<{ before: User; after: User } | null> {
     const before = await this.findById(id);
     if (!before) return null;
-    const after = await this.admin.update(id, changes);
+    const after = await this.users.update(id, changes);
     return after && { before, after };
   }
 
   /** Sets a new password and lifts any lockout; null when there is no such user. */
   async resetPassword(id: string, password: string): Promise<User | null> {
     if (!UUID.test(id)) return null;
-    return this.admin.update(id, {
+    return this.users.update(id, {
       passwordHash: await this.hasher.hash(password),
       failedLoginCount: 0,
       lockedUntil: null,

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SessionService } from './session.service';
 import { SignedInUsers } from './signed-in-users.service';
-import { UserAdminRepository } from './user-admin.repository';
 import { UserAdminService } from './user-admin.service';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
@@ -10,7 +9,7 @@ import { UsersService } from './users.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User])],
-  providers: [UsersRepository, UsersService, SessionService, SignedInUsers, UserAdminRepository, UserAdminService],
+  providers: [UsersRepository, UsersService, SessionService, SignedInUsers, UserAdminService],
   exports: [UsersService, SessionService, SignedInUsers, UserAdminService],
 })
 export class UsersModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { LoginLockoutConfig } from 'src/config/security-config';
 import { User } from './user.entity';
 
@@ -19,6 +20,34 @@ const NEXT_COUNT = `(CASE WHEN locked_until IS NOT NULL
 export type NewUser = Pick<User, 'username' | 'passwordHash'> &
   Partial<Pick<User, 'email' | 'name' | 'scopes' | 'disabled'>>;
 
+export interface UserListFilters {
+  disabled?: boolean;
+  /** Case-insensitive substring of username, email or name. */
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+export type UserChanges = Partial<
+  Pick<
+    User,
+    'email' | 'name' | 'scopes' | 'disabled' | 'passwordHash' | 'failedLoginCount' | 'lockedUntil'
+  >
+>;
+
+/** Thrown by `insert` when the username is taken (the unique index decides, not a prior read). */
+export class UsernameTakenError extends Error {
+  constructor() {
+    super('username already exists');
+    this.name = 'UsernameTakenError';
+  }
+}
+
+const UNIQUE_VIOLATION = '23505';
+/** Escapes LIKE wildcards (backslash is PostgreSQL's default LIKE escape) so `q` matches literally. */
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** users: the protocol's lookups, login bookkeeping, and the administrator's changes. */
 @Injectable()
 export class UsersRepository {
   constructor(@InjectRepository(User) private readonly repo: Repository<User>) {}
@@ -50,7 +79,11 @@ export class UsersRepository {
    * for an unknown, disabled or currently locked account; the statement runs all the same, so
    * every failure costs the same round trip.
    */
-  async recordFailedLogin(username: string, now: Date, policy: LoginLockoutConfig): Promise<FailedLogin | null> {
+  async recordFailedLogin(
+    username: string,
+    now: Date,
+    policy: LoginLockoutConfig,
+  ): Promise<FailedLogin | null> {
     const [rows] = (await this.repo.query(
       `UPDATE users SET
          failed_login_count = ${NEXT_COUNT},
@@ -61,7 +94,10 @@ export class UsersRepository {
        WHERE username = $1 AND NOT disabled AND (locked_until IS NULL OR locked_until <= $2::timestamptz)
        RETURNING id, failed_login_count, locked_until`,
       [username, now, policy.threshold, policy.baseSeconds, policy.maxSeconds, policy.resetSeconds],
-    )) as [Array<{ id: string; failed_login_count: number; locked_until: string | Date | null }>, number];
+    )) as [
+      Array<{ id: string; failed_login_count: number; locked_until: string | Date | null }>,
+      number,
+    ];
     if (!rows.length) return null;
     const row = rows[0];
     return {
@@ -85,7 +121,52 @@ export class UsersRepository {
     return rows.length > 0;
   }
 
-  async create(user: NewUser): Promise<User> {
-    return this.repo.save(this.repo.create(user));
+  /** @throws UsernameTakenError when the username exists. */
+  async insert(user: NewUser): Promise<User> {
+    try {
+      const result = await this.repo.insert(user as QueryDeepPartialEntity<User>);
+      const id = (result.identifiers[0] as { id: string }).id;
+      return (await this.repo.findOneBy({ id }))!;
+    } catch (err) {
+      if (
+        err instanceof QueryFailedError &&
+        (err.driverError as { code?: string })?.code === UNIQUE_VIOLATION
+      ) {
+        throw new UsernameTakenError();
+      }
+      throw err;
+    }
+  }
+
+  async list(filters: UserListFilters): Promise<{ items: User[]; total: number }> {
+    const qb = this.repo.createQueryBuilder('u');
+    if (filters.disabled !== undefined)
+      qb.andWhere('u.disabled = :disabled', { disabled: filters.disabled });
+    if (filters.q) {
+      qb.andWhere(
+        '(u.username ILIKE :pattern OR u.email ILIKE :pattern OR u.name ILIKE :pattern)',
+        {
+          pattern: likePattern(filters.q),
+        },
+      );
+    }
+    const [items, total] = await qb
+      .orderBy('u.createdAt', 'DESC')
+      .addOrderBy('u.id', 'ASC')
+      .skip(filters.offset)
+      .take(filters.limit)
+      .getManyAndCount();
+    return { items, total };
+  }
+
+  /** Applies `changes`; returns the updated row, or null when no such user exists. */
+  async update(id: string, changes: UserChanges): Promise<User | null> {
+    // Only the fields given: an undefined value means "unchanged", never "set to null".
+    const given = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+    if (Object.keys(given).length > 0) {
+      const result = await this.repo.update({ id }, given as QueryDeepPartialEntity<User>);
+      if ((result.affected ?? 0) === 0) return null;
+    }
+    return this.repo.findOneBy({ id });
   }
 }

@@ -70,7 +70,9 @@ export class UsersService {
       if (await this.users.recordSuccessfulLogin(user.id, now)) return { ok: true, user };
       return { ok: false, reason: 'locked', userId: user.id };
     }
-    const failed = plausible ? await this.users.recordFailedLogin(username, now, this.config.loginLockout) : null;
+    const failed = plausible
+      ? await this.users.recordFailedLogin(username, now, this.config.loginLockout)
+      : null;
     if (!user) return { ok: false, reason: 'unknown_user' };
     const reason = locked ? 'locked' : !matches ? 'bad_password' : 'disabled';
     const lockedNow =

@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from 'src/config/app-config';
 import { ENTITIES } from './entities';
@@ -26,7 +27,10 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   if (db.kind === 'postgres') {
     return { ...common, url: db.url, poolSize: 20, connectTimeoutMS: 5000 };
   }
-  return { ...common, driver: { Pool: createPglitePoolClass(pgliteOpener(db.dataDir, db.template)) } };
+  return {
+    ...common,
+    driver: { Pool: createPglitePoolClass(pgliteOpener(db.dataDir, db.template)) },
+  };
 }
 
 /** Opens the PGlite instance on first use and closes it when TypeORM ends the pool. */
@@ -36,9 +40,17 @@ function pgliteOpener(dataDir: string | null, template?: string) {
     open: () => {
       instance ??= (async () => {
         const { PGlite } = await import('@electric-sql/pglite');
-        if (dataDir) mkdirSync(dataDir, { recursive: true });
-        if (!dataDir && template) return PGlite.create({ loadDataDir: new Blob([readFileSync(template)]) });
-        return PGlite.create(dataDir ?? undefined);
+        if (!dataDir) {
+          return template
+            ? PGlite.create({ loadDataDir: new Blob([readFileSync(template)]) })
+            : PGlite.create();
+        }
+        const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
+        mkdirSync(dataDir, { recursive: true });
+        const bare = fresh ? bareTemplate() : undefined;
+        return bare
+          ? PGlite.create(dataDir, { loadDataDir: new Blob([readFileSync(bare)]) })
+          : PGlite.create(dataDir);
       })();
       return instance;
     },
@@ -49,4 +61,21 @@ function pgliteOpener(dataDir: string | null, template?: string) {
       if (!db.closed) await db.close();
     },
   };
+}
+
+/**
+ * The bare database `npm install` made (scripts/pglite-template.mjs) for this PGlite version, if any:
+ * a new embedded database starts from it instead of running initdb (seconds off the first start).
+ */
+function bareTemplate(): string | undefined {
+  const modules = join(__dirname, '..', '..', 'node_modules');
+  try {
+    const { version } = JSON.parse(
+      readFileSync(join(modules, '@electric-sql', 'pglite', 'package.json'), 'utf8'),
+    );
+    const file = join(modules, '.cache', 'mcp-oauth-server', `pglite-${version}.tar.gz`);
+    return existsSync(file) ? file : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -18,35 +18,23 @@ export interface ClientListFilters {
   offset: number;
 }
 
-/** What an administrator may change. */
-export type ClientChanges = Partial<
-  Pick<
-    OAuthClient,
-    | 'clientName'
-    | 'redirectUris'
-    | 'grantTypes'
-    | 'responseTypes'
-    | 'scope'
-    | 'tokenEndpointAuthMethod'
-    | 'applicationType'
-    | 'disabled'
-    | 'clientSecretHash'
-    | 'clientSecretExpiresAt'
-  >
->;
-
-/** The metadata a self-registered client controls (RFC 7591 §2), as stored. */
-export type RegisteredMetadata = Pick<
-  OAuthClient,
+/** The registration metadata every client has (RFC 7591 §2), whoever registered it. */
+type MetadataFields =
   | 'clientName'
   | 'redirectUris'
   | 'grantTypes'
   | 'responseTypes'
   | 'scope'
   | 'tokenEndpointAuthMethod'
-  | 'applicationType'
-  | 'metadata'
+  | 'applicationType';
+
+/** What an administrator may change. */
+export type ClientChanges = Partial<
+  Pick<OAuthClient, MetadataFields | 'disabled' | 'clientSecretHash' | 'clientSecretExpiresAt'>
 >;
+
+/** The metadata a self-registered client controls, as stored. */
+export type RegisteredMetadata = Pick<OAuthClient, MetadataFields | 'metadata'>;
 
 /** Escapes LIKE wildcards (backslash is PostgreSQL's default LIKE escape) so `q` matches literally. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

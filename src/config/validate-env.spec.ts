@@ -26,7 +26,9 @@ describe(validateEnv.name, () => {
     const config = new AppConfig(env, 'x'.repeat(32));
     expect(config.db).toEqual({ kind: 'pglite', dataDir: './data/pglite' });
     expect(config.mcp.resource).toBe('http://localhost:8000/mcp');
-    expect(config.mcp.resourceMetadataUrl).toBe('http://localhost:8000/.well-known/oauth-protected-resource/mcp');
+    expect(config.mcp.resourceMetadataUrl).toBe(
+      'http://localhost:8000/.well-known/oauth-protected-resource/mcp',
+    );
     expect(config.seedDemo).toBe(true);
   });
 
@@ -40,7 +42,9 @@ describe(validateEnv.name, () => {
 
   it('should never print the value of a secret', () => {
     const secret = 'short-secret-value';
-    const all = problems({ APP_SECRET: secret, DATABASE_URL: 'mysql://user:hunter2@db' }).join('\n');
+    const all = problems({ APP_SECRET: secret, DATABASE_URL: 'mysql://user:hunter2@db' }).join(
+      '\n',
+    );
     expect(all).toMatch(/APP_SECRET/);
     expect(all).toMatch(/DATABASE_URL/);
     expect(all).not.toContain(secret);
@@ -48,8 +52,27 @@ describe(validateEnv.name, () => {
   });
 
   it('should refuse to start in production without APP_SECRET', () => {
-    expect(problems({ NODE_ENV: 'production' })).toEqual(['APP_SECRET: required when NODE_ENV=production']);
+    expect(problems({ NODE_ENV: 'production' })).toEqual([
+      'APP_SECRET: required when NODE_ENV=production',
+    ]);
     expect(() => validateEnv({ NODE_ENV: 'production', APP_SECRET: 'p'.repeat(40) })).not.toThrow();
+  });
+
+  it('should refuse a plain http issuer in production unless it is loopback', () => {
+    const secret = 'p'.repeat(40);
+    expect(
+      problems({ NODE_ENV: 'production', APP_SECRET: secret, ISSUER: 'http://auth.example.com' }),
+    ).toEqual(['ISSUER: must be https when NODE_ENV=production (http only on a loopback host)']);
+    for (const issuer of [
+      'https://auth.example.com',
+      'http://localhost:8000',
+      'http://127.0.0.1:8000',
+    ]) {
+      expect(() =>
+        validateEnv({ NODE_ENV: 'production', APP_SECRET: secret, ISSUER: issuer }),
+      ).not.toThrow();
+    }
+    expect(() => validateEnv({ ISSUER: 'http://auth.example.com' })).not.toThrow();
   });
 
   it('should read memory:// and postgres:// database URLs', () => {
@@ -68,12 +91,24 @@ describe(validateEnv.name, () => {
       dcrClientTtlDays: 30,
     });
     expect(config({ NODE_ENV: 'test' }).maintenance.enabled).toBe(false);
-    expect(config({ NODE_ENV: 'test', MAINTENANCE_ENABLED: 'true' }).maintenance.enabled).toBe(true);
+    expect(config({ NODE_ENV: 'test', MAINTENANCE_ENABLED: 'true' }).maintenance.enabled).toBe(
+      true,
+    );
     expect(config({ MAINTENANCE_ENABLED: 'off' }).maintenance.enabled).toBe(false);
-    const set = config({ AUDIT_RETENTION_DAYS: '7', KEY_ROTATION_INTERVAL_HOURS: '48', DCR_CLIENT_TTL_DAYS: '2' });
-    expect(set.maintenance).toMatchObject({ auditRetentionDays: 7, keyRotationIntervalHours: 48, dcrClientTtlDays: 2 });
+    const set = config({
+      AUDIT_RETENTION_DAYS: '7',
+      KEY_ROTATION_INTERVAL_HOURS: '48',
+      DCR_CLIENT_TTL_DAYS: '2',
+    });
+    expect(set.maintenance).toMatchObject({
+      auditRetentionDays: 7,
+      keyRotationIntervalHours: 48,
+      dcrClientTtlDays: 2,
+    });
     expect(problems({ MAINTENANCE_ENABLED: 'sometimes' })[0]).toMatch(/^MAINTENANCE_ENABLED: /);
-    expect(problems({ KEY_ROTATION_INTERVAL_HOURS: '0' })[0]).toMatch(/^KEY_ROTATION_INTERVAL_HOURS: /);
+    expect(problems({ KEY_ROTATION_INTERVAL_HOURS: '0' })[0]).toMatch(
+      /^KEY_ROTATION_INTERVAL_HOURS: /,
+    );
     expect(problems({ AUDIT_RETENTION_DAYS: 'forever' })[0]).toMatch(/^AUDIT_RETENTION_DAYS: /);
   });
 
@@ -81,12 +116,23 @@ describe(validateEnv.name, () => {
     const config = (env: Record<string, string>) => new AppConfig(validateEnv(env), 'x'.repeat(32));
     expect(config({}).adminClient).toBeNull();
     const secret = 'an-admin-secret-that-is-long';
-    expect(config({ ADMIN_CLIENT_ID: 'ops', ADMIN_CLIENT_SECRET: secret }).adminClient).toEqual({ clientId: 'ops', secret });
-    expect(problems({ ADMIN_CLIENT_ID: 'ops' })).toEqual(['ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET: set both or neither']);
-    expect(problems({ ADMIN_CLIENT_SECRET: secret })).toEqual(['ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET: set both or neither']);
-    expect(problems({ ADMIN_CLIENT_ID: 'a b', ADMIN_CLIENT_SECRET: secret })[0]).toMatch(/^ADMIN_CLIENT_ID: /);
+    expect(config({ ADMIN_CLIENT_ID: 'ops', ADMIN_CLIENT_SECRET: secret }).adminClient).toEqual({
+      clientId: 'ops',
+      secret,
+    });
+    expect(problems({ ADMIN_CLIENT_ID: 'ops' })).toEqual([
+      'ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET: set both or neither',
+    ]);
+    expect(problems({ ADMIN_CLIENT_SECRET: secret })).toEqual([
+      'ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET: set both or neither',
+    ]);
+    expect(problems({ ADMIN_CLIENT_ID: 'a b', ADMIN_CLIENT_SECRET: secret })[0]).toMatch(
+      /^ADMIN_CLIENT_ID: /,
+    );
     const short = problems({ ADMIN_CLIENT_ID: 'ops', ADMIN_CLIENT_SECRET: 'short-secret' });
-    expect(short).toEqual(['ADMIN_CLIENT_SECRET: ADMIN_CLIENT_SECRET must be at least 20 characters']);
+    expect(short).toEqual([
+      'ADMIN_CLIENT_SECRET: ADMIN_CLIENT_SECRET must be at least 20 characters',
+    ]);
     expect(short.join()).not.toContain('short-secret');
   });
 });

@@ -38,6 +38,10 @@ export function validateEnv(raw: Record<string, string | undefined>): EnvSchema 
   if (env.NODE_ENV === 'production' && !env.APP_SECRET) {
     problems.push('APP_SECRET: required when NODE_ENV=production');
   }
+  // RFC 9700 §4.13 / OAuth 2.1 §1.5: every endpoint over TLS; plain http only on loopback.
+  if (env.NODE_ENV === 'production' && !isHttpsOrLoopback(env.ISSUER)) {
+    problems.push('ISSUER: must be https when NODE_ENV=production (http only on a loopback host)');
+  }
   problems.push(...registrationProblems(env));
   problems.push(...mcpConfigProblems(env));
   if (Boolean(env.ADMIN_CLIENT_ID) !== Boolean(env.ADMIN_CLIENT_SECRET)) {
@@ -59,4 +63,13 @@ function registrationProblems(env: EnvSchema): string[] {
     }
   }
   return problems;
+}
+
+function isHttpsOrLoopback(issuer: string): boolean {
+  try {
+    const url = new URL(issuer);
+    return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  } catch {
+    return true; // a malformed ISSUER is reported by its own rule
+  }
 }

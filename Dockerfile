@@ -3,6 +3,8 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+# postinstall (scripts/pglite-template.mjs) prepares the embedded database template
+COPY scripts ./scripts
 RUN npm ci
 COPY . .
 RUN npm run build && npm prune --omit=dev

@@ -22,7 +22,11 @@ describe('docker-compose.yml', () => {
       postgres: { condition: 'service_healthy' },
       redis: { condition: 'service_healthy' },
     });
-    expect(readFileSync(join(root, 'Dockerfile'), 'utf8')).toMatch(/CMD \["node", "dist\/main\.js"\]/);
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/CMD \["node", "dist\/main\.js"\]/);
+    // npm ci runs the postinstall script: it must be in the image before npm ci.
+    expect(dockerfile.indexOf('COPY scripts')).toBeGreaterThan(-1);
+    expect(dockerfile.indexOf('COPY scripts')).toBeLessThan(dockerfile.indexOf('RUN npm ci'));
   });
 
   it('should point the app at postgres and redis and demand a secret in production', () => {

@@ -26,6 +26,8 @@ export interface AuthorizeContext {
   issuer: string;
   resource: string;
   findClient(clientId: string): Promise<OAuthClient | null>;
+  /** Does the client policy still accept this stored redirect URI (docs/security-client-policy.md)? */
+  redirectUriPermitted(uri: string): boolean;
 }
 
 const MAX_STATE_LENGTH = 4096;
@@ -48,17 +50,21 @@ export async function checkClient(params: RawParams, ctx: AuthorizeContext): Pro
   return client;
 }
 
-export function checkRedirectUri(params: RawParams, client: OAuthClient): string {
+export function checkRedirectUri(params: RawParams, client: OAuthClient, ctx: AuthorizeContext): string {
   const requested = pageParam(params, 'redirect_uri');
+  let registered: string | undefined;
   if (requested === undefined) {
     // RFC 6749 §3.1.2.3: may be omitted only when exactly one URI is registered.
-    if (client.redirectUris.length === 1) return client.redirectUris[0];
-    throw new PageError('invalid_request', 'redirect_uri is required');
+    if (client.redirectUris.length !== 1) throw new PageError('invalid_request', 'redirect_uri is required');
+    registered = client.redirectUris[0];
+  } else {
+    registered = findRegisteredRedirectUri(requested, client.redirectUris, mayUseAnyLoopbackPort(client));
+    if (!registered) throw new PageError('invalid_request', 'redirect_uri is not registered for this client');
   }
-  if (!findRegisteredRedirectUri(requested, client.redirectUris, mayUseAnyLoopbackPort(client))) {
-    throw new PageError('invalid_request', 'redirect_uri is not registered for this client');
+  if (!ctx.redirectUriPermitted(registered)) {
+    throw new PageError('invalid_request', "redirect_uri is not allowed by this server's client policy");
   }
-  return requested;
+  return requested ?? registered;
 }
 
 export function checkState(params: RawParams): string | undefined {
@@ -129,7 +135,7 @@ export async function validateAuthorizationRequest(
   ctx: AuthorizeContext,
 ): Promise<AuthorizationRequest> {
   const client = await checkClient(params, ctx);
-  const redirectUri = checkRedirectUri(params, client);
+  const redirectUri = checkRedirectUri(params, client, ctx);
   let state: string | undefined;
   try {
     state = checkState(params);

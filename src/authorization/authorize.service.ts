@@ -8,7 +8,11 @@ import { ConsentService } from 'src/consent/consent.service';
 import { PageError } from 'src/oauth/errors/oauth-errors';
 import { OAuthError } from 'src/oauth/errors/oauth.error';
 import { IDENTITY_SCOPES } from 'src/oauth/oauth.constants';
-import { isVetted, mayRedirectBeforeInteraction } from 'src/clients/policy/client-policy';
+import {
+  ClientPolicy,
+  isVetted,
+  mayRedirectBeforeInteraction,
+} from 'src/clients/policy/client-policy';
 import { isLoopbackRedirectUri } from 'src/clients/policy/redirect-uri-rules';
 import { RawParams } from 'src/oauth/request-params';
 import { isSubset } from 'src/oauth/scope';
@@ -43,11 +47,13 @@ export class AuthorizeService {
     private readonly consents: ConsentService,
     private readonly codes: AuthorizationCodesService,
     private readonly clock: Clock,
+    clientPolicy: ClientPolicy,
   ) {
     this.ctx = {
       issuer: config.issuer,
       resource: config.mcp.resource,
       findClient: (id) => this.clients.findByClientId(id),
+      redirectUriPermitted: (uri) => clientPolicy.permitsRedirectUri(uri),
     };
   }
 

@@ -25,6 +25,6 @@ const SELF_REGISTRATION = [RegistrationService, CimdResolver, ClientUsageTracker
     ClientPolicy,
     ...SELF_REGISTRATION,
   ],
-  exports: [ClientsService, ClientAuthenticator, ClientAdminService],
+  exports: [ClientsService, ClientAuthenticator, ClientAdminService, ClientPolicy],
 })
 export class ClientsModule {}

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { ClientAdminService } from 'src/clients/client-admin.service';
 import { ClientsService } from 'src/clients/clients.service';
 import { DEMO_CLIENT } from 'src/seed/demo-data';
-import { basic } from '../factories/client.factory';
+import { basic, insertClient } from '../factories/client.factory';
 import { authorizePath, AuthorizeParams, browser, signIn } from '../support/browser';
 import { pkcePair } from '../support/pkce';
 import { createTestApp, TestApp } from './create-test-app';
@@ -158,6 +158,16 @@ describe('Client policy (e2e)', () => {
       expect(denied.status).toBe(303);
       expect(new URL(denied.headers.location).searchParams.get('error')).toBe('access_denied');
     });
+  });
+
+  it('should not redirect to a stored redirect URI that the policy now refuses (a row from before it)', async () => {
+    const legacy = await insertClient(t.dataSource, { redirectUris: ['ms-msdt:/id', 'https://old.example/cb'] });
+    const res = await request(t.http).get(authorize({ client_id: legacy.clientId, redirect_uri: 'ms-msdt:/id', scope: 'nonexistent' }));
+    expectPage(res, /redirect_uri is not allowed by this server/);
+    const fine = await request(t.http).get(
+      authorize({ client_id: legacy.clientId, redirect_uri: 'https://old.example/cb', scope: 'nonexistent' }),
+    );
+    expectErrorRedirect(fine, 'https://old.example/cb', 'invalid_scope');
   });
 
   describe('custom schemes: an allowlist of shapes (RFC 8252 §7.1)', () => {

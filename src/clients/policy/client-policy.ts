@@ -213,6 +213,21 @@ export class ClientPolicy {
     return checkClientFields(client, this.rules);
   }
 
+  /**
+   * Would the policy accept `uri` as a redirect URI today? /authorize asks before using a stored
+   * one, so a row from before a stricter policy (or a setting turned off since) cannot be used to
+   * redirect anyone.
+   */
+  permitsRedirectUri(uri: string): boolean {
+    try {
+      classifyRedirectUri(uri, this.rules);
+      return true;
+    } catch (err) {
+      if (err instanceof RedirectUriRejected) return false;
+      throw err;
+    }
+  }
+
   /** For the admin API, the CLI and the seed: violations become `invalid_request`. */
   checkForAdmin(client: ClientFields): CheckedClient {
     try {

@@ -7,6 +7,7 @@ import { CimdResolver } from './cimd/cimd-resolver.service';
 import { ClientsRepository } from './clients.repository';
 import { ClientsService } from './clients.service';
 import { OAuthClient } from './oauth-client.entity';
+import { ClientPolicy } from './policy/client-policy';
 import { RegistrationController } from './registration/registration.controller';
 import { RegistrationService } from './registration/registration.service';
 
@@ -21,8 +22,9 @@ const SELF_REGISTRATION = [RegistrationService, CimdResolver, ClientUsageTracker
     ClientsService,
     ClientAuthenticator,
     ClientAdminService,
+    ClientPolicy,
     ...SELF_REGISTRATION,
   ],
-  exports: [ClientsService, ClientAuthenticator, ClientAdminService],
+  exports: [ClientsService, ClientAuthenticator, ClientAdminService, ClientPolicy],
 })
 export class ClientsModule {}

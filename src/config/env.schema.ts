@@ -11,7 +11,9 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
 } from 'class-validator';
+import { isNameableCustomScheme } from 'src/clients/policy/redirect-uri-rules';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -22,6 +24,37 @@ const toBool = ({ value }: { value: unknown }) => {
   if (['0', 'false', 'no', 'off'].includes(v)) return false;
   return value;
 };
+
+const listItems = (value: unknown): string[] | null =>
+  typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : null;
+
+/** Comma-separated scheme names REGISTRATION_CUSTOM_SCHEMES may hold (never http(s), javascript, …). */
+const IsSchemeList = (message: string) =>
+  ValidateBy({
+    name: 'isSchemeList',
+    validator: {
+      validate: (value: unknown) =>
+        listItems(value)?.every((s) => isNameableCustomScheme(s.toLowerCase())) ?? false,
+      defaultMessage: () => message,
+    },
+  });
+
+/** Comma-separated TCP ports, at least one. */
+const IsPortList = (message: string) =>
+  ValidateBy({
+    name: 'isPortList',
+    validator: {
+      validate: (value: unknown) => {
+        const items = listItems(value);
+        return (
+          !!items &&
+          items.length > 0 &&
+          items.every((p) => /^\d{1,5}$/.test(p) && Number(p) >= 1 && Number(p) <= 65535)
+        );
+      },
+      defaultMessage: () => message,
+    },
+  });
 
 /** Names of variables whose values must never be printed, even when invalid. */
 export const SECRET_ENV_NAMES: ReadonlySet<string> = new Set([
@@ -170,10 +203,19 @@ export class EnvSchema {
   })
   REGISTRATION_INITIAL_ACCESS_TOKEN?: string;
 
-  /** Accept private-use URI scheme redirect URIs (cursor://, vscode://, com.example.app:/cb). */
+  /** Accept private-use URI scheme redirect URIs (com.example.app:/cb, and REGISTRATION_CUSTOM_SCHEMES). */
   @Transform(toBool)
   @IsBoolean()
   REGISTRATION_ALLOW_CUSTOM_SCHEMES = true;
+
+  /**
+   * Private-use schemes accepted although they are not reverse domain names (RFC 8252 §7.1), comma
+   * separated; empty = reverse-DNS schemes only. `cursor` is Cursor's.
+   */
+  @IsSchemeList(
+    'REGISTRATION_CUSTOM_SCHEMES must be comma-separated URI scheme names (letters, digits, + and -), not http, https or a scheme that runs script or reads local data',
+  )
+  REGISTRATION_CUSTOM_SCHEMES = 'cursor';
 
   /** Lifetime of secrets issued to registered confidential clients, seconds; 0 = never expire. */
   @Transform(toInt)
@@ -209,6 +251,10 @@ export class EnvSchema {
   @Min(50)
   @Max(10000)
   CIMD_FETCH_TIMEOUT_MS = 5000;
+
+  /** The ports a CIMD client_id URL may name, comma separated (443 = the https default). */
+  @IsPortList('CIMD_ALLOWED_PORTS must be comma-separated port numbers (1-65535)')
+  CIMD_ALLOWED_PORTS = '443';
 
   /** Bootstrap administrator client (client_credentials, scope admin); needs ADMIN_CLIENT_SECRET. */
   @IsOptional()

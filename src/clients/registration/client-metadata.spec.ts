@@ -1,7 +1,11 @@
 import { OAuthError } from 'src/oauth/errors/oauth.error';
 import { DEFAULT_CLIENT_NAME, validateRegistrationMetadata } from './client-metadata';
 
-const policy = { allowCustomSchemes: true, allowedScopes: ['read', 'write'] };
+const policy = {
+  allowCustomSchemes: true,
+  namedCustomSchemes: ['cursor'],
+  allowedScopes: ['read', 'write'],
+};
 const validate = (body: Record<string, unknown>) =>
   validateRegistrationMetadata({ redirect_uris: ['https://app.example.com/cb'], ...body }, policy);
 const rejection = (body: unknown): { code: string; description?: string } => {

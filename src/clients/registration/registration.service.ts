@@ -17,6 +17,7 @@ import {
   ValidatedClientMetadata,
 } from './client-metadata';
 import { ClientsRepository } from '../clients.repository';
+import { ClientPolicy } from '../policy/client-policy';
 import {
   bearerToken,
   invalidRegistrationToken,
@@ -44,11 +45,9 @@ export class RegistrationService {
     private readonly random: RandomSource,
     private readonly clock: Clock,
     private readonly hasher: PasswordHasher,
+    clientPolicy: ClientPolicy,
   ) {
-    this.policy = {
-      allowCustomSchemes: config.registration.allowCustomSchemes,
-      allowedScopes: config.registration.allowedScopes,
-    };
+    this.policy = { ...clientPolicy.rules, allowedScopes: config.registration.allowedScopes };
   }
 
   /** POST /oauth/register. */

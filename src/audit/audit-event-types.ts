@@ -12,6 +12,7 @@ export const AUDIT_EVENTS = [
   'token.refreshed',
   'token.revoked',
   'refresh.replayed',
+  'refresh.grace_used',
   'grant.revoked',
   'client.registered',
   'client.updated',

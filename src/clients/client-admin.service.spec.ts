@@ -3,6 +3,7 @@ import { sha256Hex } from 'src/common/hashing';
 import { PasswordHasher } from 'src/common/password-hasher';
 import { RandomSource } from 'src/common/random';
 import { OAuthError } from 'src/oauth/errors/oauth.error';
+import { ClientDeletion } from './client-deletion.service';
 import { ClientAdminService, NewAdminClient } from './client-admin.service';
 import { ClientChanges, ClientsRepository, NewClient } from './clients.repository';
 import { OAuthClient } from './oauth-client.entity';
@@ -87,7 +88,13 @@ describe(ClientAdminService.name, () => {
   beforeEach(() => {
     db = new InMemoryClients();
     hasher = new PasswordHasher(4);
-    sut = new ClientAdminService(db.clients, hasher, new CountingRandom(), new FixedClock());
+    sut = new ClientAdminService(
+      db.clients,
+      hasher,
+      new CountingRandom(),
+      new FixedClock(),
+      new ClientDeletion(db.clients),
+    );
   });
 
   const rejects = async (promise: Promise<unknown>, description: string) => {

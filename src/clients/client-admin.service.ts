@@ -16,6 +16,7 @@ import {
   ClientsRepository,
   NewClient,
 } from './clients.repository';
+import { ClientDeletion } from './client-deletion.service';
 import { OAuthClient, TokenEndpointAuthMethod } from './oauth-client.entity';
 
 /** What an administrator registers (camelCase; the admin controller maps the wire names). */
@@ -67,6 +68,7 @@ export class ClientAdminService {
     private readonly hasher: PasswordHasher,
     private readonly random: RandomSource,
     private readonly clock: Clock,
+    private readonly deletion: ClientDeletion,
   ) {}
 
   async create(input: NewAdminClient): Promise<ClientWithSecret> {
@@ -147,8 +149,9 @@ export class ClientAdminService {
     return this.clients.update(clientId, { disabled });
   }
 
+  /** Revokes what the client holds on every instance, then deletes it (one delete path). */
   delete(clientId: string): Promise<boolean> {
-    return this.clients.delete(clientId);
+    return this.deletion.delete(clientId);
   }
 
   /**

@@ -92,11 +92,17 @@ export class EnvSchema {
   @Max(600)
   AUTHORIZATION_CODE_TTL = 600;
 
+  /**
+   * How long a rotated refresh token still returns its (unused) successor: covers concurrent
+   * refreshes from one client and an immediate retry after a lost response, which arrive within a
+   * second or two. Kept short because within it anyone holding the old token gets the same
+   * successor (docs/security-sessions.md, "Refresh grace window").
+   */
   @Transform(toInt)
   @IsInt()
   @Min(0)
   @Max(600)
-  REFRESH_GRACE_SECONDS = 60;
+  REFRESH_GRACE_SECONDS = 5;
 
   @Transform(toInt)
   @IsInt()

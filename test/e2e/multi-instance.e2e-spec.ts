@@ -156,7 +156,12 @@ if (usingPostgres()) {
   describe('Two instances, one after the other, on one persisted PGlite DATA_DIR (e2e)', () => {
     // PGlite is one in-process connection: two live instances cannot share it, and a revocation
     // needs no broadcast. The shared-database properties are checked across a restart instead.
-    const env = { DATA_DIR: mkdtempSync(join(tmpdir(), 'mcp-oauth-multi-')), DATABASE_URL: '' };
+    // The retry below crosses a restart (several seconds), so the grace window is widened for it.
+    const env = {
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'mcp-oauth-multi-')),
+      DATABASE_URL: '',
+      REFRESH_GRACE_SECONDS: '120',
+    };
     const database: TestDatabase = { url: '', drop: async () => undefined };
     const boot = () => createTestApp({ env, database });
 

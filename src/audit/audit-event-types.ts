@@ -24,6 +24,7 @@ export const AUDIT_EVENTS = [
   'admin.call',
   'tool.called',
   'rate_limit.hit',
+  'session.revoked_all',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENTS)[number];

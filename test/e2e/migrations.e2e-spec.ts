@@ -6,6 +6,7 @@ import { createTestApp, TestApp } from './create-test-app';
 const TABLES = [
   'access_tokens',
   'audit_events',
+  'browser_sessions',
   'authorization_codes',
   'consents',
   'grants',

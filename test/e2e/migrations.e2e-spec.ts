@@ -6,8 +6,8 @@ import { createTestApp, TestApp } from './create-test-app';
 const TABLES = [
   'access_tokens',
   'audit_events',
-  'browser_sessions',
   'authorization_codes',
+  'browser_sessions',
   'consents',
   'grants',
   'notes',

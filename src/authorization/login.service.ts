@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { PageError } from 'src/oauth/errors/oauth-errors';
 import { RawParams } from 'src/oauth/request-params';
 import { AuditService } from 'src/audit/audit.service';
+import { GuessingLimits, loginFailureKeys } from 'src/rate-limit/guessing-limits';
+import { foldUsername } from 'src/rate-limit/rate-limit-trackers';
 import type { BrowserContext, BrowserOutcome } from 'src/session/cookie-intent';
 import { SessionService } from 'src/session/session.service';
 import { AuthenticationResult, UsersService } from 'src/users/users.service';
@@ -26,6 +28,7 @@ export class LoginService {
     private readonly users: UsersService,
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
+    private readonly limits: GuessingLimits,
   ) {}
 
   show(query: RawParams, browser: BrowserContext): BrowserOutcome {
@@ -45,8 +48,14 @@ export class LoginService {
     const returnTo = safeReturnTo(body.return_to);
     const username = typeof body.username === 'string' ? body.username : '';
     const password = typeof body.password === 'string' ? body.password : '';
+    // Guessing limits count failed sign-ins per (username, address) and per username; checked
+    // before the password is (issue 12 item 9, docs/security-sessions.md).
+    const keys = username ? loginFailureKeys(foldUsername(username), browser.ip ?? 'unknown') : [];
+    const counted = await this.limits.check(keys);
     const result = username && password ? await this.users.authenticate(username, password) : null;
     if (result) this.recordAttempt(browser, result);
+    if (result && !result.ok) await this.limits.failed(keys, browser);
+    if (result?.ok && counted.length) await this.limits.succeeded(counted);
     if (!result?.ok) {
       const { token, cookies } = this.sessions.loginCsrf(browser.loginCsrf);
       return {

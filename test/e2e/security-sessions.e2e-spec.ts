@@ -1,6 +1,8 @@
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
+import { createHash } from 'node:crypto';
 import { AuditService } from 'src/audit/audit.service';
+import { PurgeExpiredJob } from 'src/maintenance/purge-expired.job';
 import { DEMO_CLIENT, DEMO_USER } from 'src/seed/demo-data';
 import { basic, insertClient } from '../factories/client.factory';
 import { pkcePair } from '../support/pkce';
@@ -224,6 +226,25 @@ describe('Sessions, narrowing and registration limits (e2e)', () => {
       await admin.patch(`/admin/users/${bob.id}`, { disabled: true }).expect(200);
       await admin.patch(`/admin/users/${bob.id}`, { disabled: false }).expect(200);
       expect(await cookieSignsIn(s.cookie)).toBe(false);
+    });
+
+    it('should keep only a hash of the session id, refuse an expired session and purge it', async () => {
+      const { cookie } = await signedInCookie(bob.username, bob.password);
+      const value = JSON.parse(
+        decodeURIComponent(cookie.split('mcp_session=')[1].split(';')[0]).replace(/^s:/, '').replace(/\.[^.]+$/, ''),
+      ) as { sid: string };
+      const idHash = createHash('sha256').update(value.sid).digest('hex');
+      const rows = await t.dataSource.query(`SELECT id_hash FROM browser_sessions WHERE user_id = $1`, [bob.id]);
+      expect(rows.map((r: { id_hash: string }) => r.id_hash)).toContain(idHash);
+      expect(JSON.stringify(rows)).not.toContain(value.sid);
+      await t.dataSource.query(
+        `UPDATE browser_sessions SET expires_at = now() - interval '1 minute' WHERE id_hash = $1`,
+        [idHash],
+      );
+      expect(await cookieSignsIn(cookie)).toBe(false);
+      const report = await t.app.get(PurgeExpiredJob).run();
+      expect(report.browser_sessions).toBeGreaterThanOrEqual(1);
+      expect(await t.dataSource.query(`SELECT 1 FROM browser_sessions WHERE id_hash = $1`, [idHash])).toEqual([]);
     });
 
     it('should sign out everywhere from the account page, CSRF-checked', async () => {

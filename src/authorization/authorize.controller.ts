@@ -63,9 +63,10 @@ export class AuthorizeController {
   async login(
     @Body() body: RawParams,
     @Browser() browser: BrowserContext,
+    @SignedIn() previous: SignedInUser | null,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    this.responder.send(res, await this.loginService.submit(body ?? {}, browser), req.method);
+    this.responder.send(res, await this.loginService.submit(body ?? {}, browser, previous), req.method);
   }
 }

@@ -5,7 +5,7 @@ import { AuditService } from 'src/audit/audit.service';
 import { GuessingLimits, loginFailureKeys } from 'src/rate-limit/guessing-limits';
 import { foldUsername } from 'src/rate-limit/rate-limit-trackers';
 import type { BrowserContext, BrowserOutcome } from 'src/session/cookie-intent';
-import { SessionService } from 'src/session/session.service';
+import { SessionService, SignedInUser } from 'src/session/session.service';
 import { AuthenticationResult, UsersService } from 'src/users/users.service';
 import { loginPage } from './pages/login.page';
 
@@ -41,7 +41,12 @@ export class LoginService {
     };
   }
 
-  async submit(body: RawParams, browser: BrowserContext): Promise<BrowserOutcome> {
+  /** `previous`: the session this browser had, if any; a new sign-in ends it server-side. */
+  async submit(
+    body: RawParams,
+    browser: BrowserContext,
+    previous: SignedInUser | null = null,
+  ): Promise<BrowserOutcome> {
     if (!this.sessions.verifyLoginCsrf(browser.loginCsrf, body.csrf_token)) {
       throw new PageError('access_denied', 'the sign-in form expired; go back and try again', 403);
     }
@@ -65,6 +70,7 @@ export class LoginService {
         cookies,
       };
     }
+    if (previous) await this.sessions.end(previous.session);
     const { cookies } = await this.sessions.start(result.user.id);
     return { kind: 'redirect', url: returnTo, cookies };
   }

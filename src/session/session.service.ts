@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { CookieOptions } from 'express';
 import { Clock } from 'src/common/clock';
 import { constantTimeEqual, sha256Hex } from 'src/common/hashing';
 import { RandomSource } from 'src/common/random';
@@ -29,6 +28,16 @@ export interface SignedInUser {
 
 /** What a session cookie turned out to be: nothing, a live session, or one to clear. */
 export type ResolvedSession = { signedIn: SignedInUser } | { signedIn: null; clearCookie: boolean };
+
+/** The attributes of this server's cookies (what the edge hands to Express's res.cookie). */
+export interface CookieOptions {
+  httpOnly: true;
+  sameSite: 'lax';
+  secure: boolean;
+  path: '/';
+  signed: true;
+  maxAge?: number;
+}
 
 const SESSION_TTL_SECONDS = 12 * 3600;
 const LOGIN_CSRF_TTL_SECONDS = 3600;

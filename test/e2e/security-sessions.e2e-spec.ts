@@ -209,6 +209,14 @@ describe('Sessions, narrowing and registration limits (e2e)', () => {
       expect(after.headers.location).toMatch(/^\/login\?return_to=/);
     });
 
+    it('should end the browser’s previous session when it signs in again', async () => {
+      const { agent, cookie } = await signedInCookie(bob.username, bob.password);
+      const again = await signIn(agent, '/account/apps', bob.username, bob.password);
+      expect(again.status).toBe(303);
+      expect(await cookieSignsIn(cookie)).toBe(false);
+      expect(await cookieSignsIn(cookieHeader(again))).toBe(true);
+    });
+
     it('should end every session of a user whose password an administrator reset', async () => {
       const one = await signedInCookie(bob.username, bob.password);
       const two = await signedInCookie(bob.username, bob.password);

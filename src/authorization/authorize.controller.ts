@@ -35,7 +35,11 @@ export class AuthorizeController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    this.responder.send(res, await this.authorizeService.authorize(query, req.originalUrl, signedIn), req.method);
+    this.responder.send(
+      res,
+      await this.authorizeService.authorize(query, req.originalUrl, signedIn),
+      req.method,
+    );
   }
 
   @Post(['consent'])
@@ -67,6 +71,10 @@ export class AuthorizeController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    this.responder.send(res, await this.loginService.submit(body ?? {}, browser, previous), req.method);
+    this.responder.send(
+      res,
+      await this.loginService.submit(body ?? {}, browser, previous),
+      req.method,
+    );
   }
 }

@@ -15,7 +15,9 @@ const DEFAULT_RETURN = '/account/apps';
 const GENERIC_FAILURE = 'Invalid username or password.';
 
 export function safeReturnTo(value: unknown): string {
-  return typeof value === 'string' && value.length <= 8192 && SAFE_RETURN.test(value) ? value : DEFAULT_RETURN;
+  return typeof value === 'string' && value.length <= 8192 && SAFE_RETURN.test(value)
+    ? value
+    : DEFAULT_RETURN;
 }
 
 /**
@@ -66,7 +68,12 @@ export class LoginService {
       return {
         kind: 'page',
         status: 400,
-        html: loginPage({ csrfToken: token, returnTo, username: username.slice(0, 128), error: GENERIC_FAILURE }),
+        html: loginPage({
+          csrfToken: token,
+          returnTo,
+          username: username.slice(0, 128),
+          error: GENERIC_FAILURE,
+        }),
         cookies,
       };
     }
@@ -79,11 +86,22 @@ export class LoginService {
   private recordAttempt(browser: BrowserContext, result: AuthenticationResult): void {
     const who = { ip: browser.ip, userAgent: browser.userAgent };
     if (result.ok) {
-      this.audit.record({ type: 'login.succeeded', outcome: 'success', userId: result.user.id, ...who });
+      this.audit.record({
+        type: 'login.succeeded',
+        outcome: 'success',
+        userId: result.user.id,
+        ...who,
+      });
       return;
     }
     const userId = result.userId ?? null;
-    this.audit.record({ type: 'login.failed', outcome: 'failure', userId, ...who, details: { reason: result.reason } });
+    this.audit.record({
+      type: 'login.failed',
+      outcome: 'failure',
+      userId,
+      ...who,
+      details: { reason: result.reason },
+    });
     if (result.lockedNow) {
       const { until, failures } = result.lockedNow;
       this.audit.record({

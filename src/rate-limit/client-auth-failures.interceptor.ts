@@ -46,7 +46,8 @@ export class ClientAuthFailuresInterceptor implements NestInterceptor {
         counted.length ? from(this.limits.succeeded(counted)).pipe(map(() => body)) : of(body),
       ),
       catchError((err: unknown) => {
-        if (!(err instanceof OAuthError) || err.code !== 'invalid_client') return throwError(() => err);
+        if (!(err instanceof OAuthError) || err.code !== 'invalid_client')
+          return throwError(() => err);
         return from(this.limits.failed(keys, attempt)).pipe(mergeMap(() => throwError(() => err)));
       }),
     );

@@ -9,13 +9,22 @@ describe(GuessingLimits.name, () => {
     enabled,
     keyPrefix: 'p:',
     failureWindowSeconds: 300,
-    failureLimits: { 'client_auth.client': 3, 'client_auth.ip': 0, 'login.username_ip': 2, 'login.username': 5 },
+    failureLimits: {
+      'client_auth.client': 3,
+      'client_auth.ip': 0,
+      'login.username_ip': 2,
+      'login.username': 5,
+    },
   });
   let audit: { record: jest.Mock };
   const make = (enabled = true) => {
     const config = { rateLimit: rateLimit(enabled), redisUrl: undefined } as unknown as AppConfig;
     audit = { record: jest.fn() };
-    return new GuessingLimits(config, new RateLimitStorage(config), audit as unknown as AuditService);
+    return new GuessingLimits(
+      config,
+      new RateLimitStorage(config),
+      audit as unknown as AuditService,
+    );
   };
   const client: FailureKey[] = [{ limit: 'client_auth.client', tracker: 'c1' }];
 
@@ -59,7 +68,10 @@ describe(GuessingLimits.name, () => {
 
   it('should key a sign-in per (username, address /64) and per username', () => {
     const [pair, user] = loginFailureKeys('alice', '2001:db8:1:2::1');
-    expect(pair).toEqual({ limit: 'login.username_ip', tracker: expect.stringContaining('alice\u0000') });
+    expect(pair).toEqual({
+      limit: 'login.username_ip',
+      tracker: expect.stringContaining('alice\u0000'),
+    });
     expect(loginFailureKeys('alice', '2001:db8:1:2::ffff')[0]).toEqual(pair);
     expect(user).toEqual({ limit: 'login.username', tracker: 'alice' });
   });

@@ -1,4 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+} from 'typeorm';
 import { User } from 'src/users/user.entity';
 
 /**
@@ -8,7 +16,12 @@ import { User } from 'src/users/user.entity';
  */
 @Entity({ name: 'browser_sessions' })
 export class BrowserSession {
-  @PrimaryColumn({ name: 'id_hash', type: 'varchar', length: 64, primaryKeyConstraintName: 'PK_browser_sessions' })
+  @PrimaryColumn({
+    name: 'id_hash',
+    type: 'varchar',
+    length: 64,
+    primaryKeyConstraintName: 'PK_browser_sessions',
+  })
   idHash: string;
 
   @Index('IDX_browser_sessions_user')

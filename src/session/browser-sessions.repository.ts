@@ -6,7 +6,9 @@ import { BrowserSession } from './browser-session.entity';
 /** browser_sessions: one row per signed-in browser, keyed by the SHA-256 of the cookie's session id. */
 @Injectable()
 export class BrowserSessionsRepository {
-  constructor(@InjectRepository(BrowserSession) private readonly repo: Repository<BrowserSession>) {}
+  constructor(
+    @InjectRepository(BrowserSession) private readonly repo: Repository<BrowserSession>,
+  ) {}
 
   /** Records a new session, and in the same statement forgets the user's expired ones. */
   async create(idHash: string, userId: string, expiresAt: Date, now: Date): Promise<void> {

@@ -112,7 +112,8 @@ export class SessionService {
 
   /** The login form's CSRF token: the cookie's value when there is one, else a new one to set. */
   loginCsrf(existing: string | undefined): { token: string; cookies: CookieIntent[] } {
-    if (typeof existing === 'string' && existing.length >= 20) return { token: existing, cookies: [] };
+    if (typeof existing === 'string' && existing.length >= 20)
+      return { token: existing, cookies: [] };
     const token = this.random.token(24);
     return { token, cookies: [{ set: 'login-csrf', token }] };
   }

@@ -63,6 +63,6 @@ export const SignedIn = createParamDecorator(
 );
 
 /** The request's cookies and client details a browser-flow service needs (needs `@WithBrowserSession()`). */
-export const Browser = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): BrowserContext => stashed(ctx, BROWSER),
+export const Browser = createParamDecorator((_: unknown, ctx: ExecutionContext): BrowserContext =>
+  stashed(ctx, BROWSER),
 );

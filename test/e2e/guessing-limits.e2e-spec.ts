@@ -67,7 +67,9 @@ function clientAuthSuite(label: string, env: () => Record<string, string>) {
       const ip = freshAddress();
       const statuses: number[] = [];
       for (let i = 0; i < 20; i++) {
-        statuses.push((await token(basic(`client_${randomBytes(4).toString('hex')}`, 'x'), ip)).status);
+        statuses.push(
+          (await token(basic(`client_${randomBytes(4).toString('hex')}`, 'x'), ip)).status,
+        );
       }
       expect(statuses.slice(0, 15)).toEqual(Array(15).fill(401));
       expect(statuses.slice(15)).toEqual(Array(5).fill(429));
@@ -112,7 +114,8 @@ describe('Guessing limits (e2e)', () => {
     it('should meet a password guesser with a 429 page within 20 attempts from one address', async () => {
       const ip = freshAddress();
       const statuses: number[] = [];
-      for (let i = 0; i < 20; i++) statuses.push((await signIn('victim-user', `guess-${i}`, ip)).status);
+      for (let i = 0; i < 20; i++)
+        statuses.push((await signIn('victim-user', `guess-${i}`, ip)).status);
       expect(statuses.slice(0, 10)).toEqual(Array(10).fill(400));
       expect(statuses.slice(10)).toEqual(Array(10).fill(429));
       const blocked = await signIn('Victim-User', 'guess', ip);
@@ -124,7 +127,8 @@ describe('Guessing limits (e2e)', () => {
 
     it('should cap failures per username across addresses higher, then refuse', async () => {
       const statuses: number[] = [];
-      for (let i = 0; i < 52; i++) statuses.push((await signIn('spread-user', 'guess', freshAddress())).status);
+      for (let i = 0; i < 52; i++)
+        statuses.push((await signIn('spread-user', 'guess', freshAddress())).status);
       expect(statuses.slice(0, 50)).toEqual(Array(50).fill(400));
       expect(statuses.slice(50)).toEqual([429, 429]);
     });
@@ -133,7 +137,8 @@ describe('Guessing limits (e2e)', () => {
       const ip = freshAddress();
       // 12 failures in all, never 5 in a row (the lockout threshold): each success clears the count.
       for (let round = 0; round < 3; round++) {
-        for (let i = 0; i < 4; i++) expect((await signIn(DEMO_USER.username, 'typo', ip)).status).toBe(400);
+        for (let i = 0; i < 4; i++)
+          expect((await signIn(DEMO_USER.username, 'typo', ip)).status).toBe(400);
         expect((await signIn(DEMO_USER.username, DEMO_USER.password, ip)).status).toBe(303);
       }
     });
@@ -188,7 +193,8 @@ describe('Guessing limits (e2e)', () => {
       try {
         const keys = await redis.keys(`${prefix}fail:*`);
         expect(keys.length).toBeGreaterThan(0);
-        for (const key of keys) expect(key).toMatch(/^test:[0-9a-f]+:fail:client_auth\.(client|ip):[0-9a-f]{64}$/);
+        for (const key of keys)
+          expect(key).toMatch(/^test:[0-9a-f]+:fail:client_auth\.(client|ip):[0-9a-f]{64}$/);
       } finally {
         await redis.quit();
       }

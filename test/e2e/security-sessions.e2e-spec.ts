@@ -65,7 +65,9 @@ describe('Sessions, narrowing and registration limits (e2e)', () => {
     return t.dataSource.query(
       `SELECT user_id, client_id, details FROM audit_events WHERE type = $1 ORDER BY at, id`,
       [type],
-    ) as Promise<Array<{ user_id: string | null; client_id: string | null; details: Record<string, unknown> }>>;
+    ) as Promise<
+      Array<{ user_id: string | null; client_id: string | null; details: Record<string, unknown> }>
+    >;
   };
   /** The saved session cookie of a fresh sign-in as `username`. */
   const signedInCookie = async (username: string, password: string) => {
@@ -95,7 +97,11 @@ describe('Sessions, narrowing and registration limits (e2e)', () => {
       ).expect(200)
     ).body.access_token;
     const created = await admin
-      .post('/admin/users', { username: 'bob', password: 'bob-password-123', scopes: ['read', 'write'] })
+      .post('/admin/users', {
+        username: 'bob',
+        password: 'bob-password-123',
+        scopes: ['read', 'write'],
+      })
       .expect(201);
     bob = { id: created.body.id, username: 'bob', password: 'bob-password-123' };
   });
@@ -112,7 +118,10 @@ describe('Sessions, narrowing and registration limits (e2e)', () => {
         ['authorization_code', 'refresh_token', 'client_credentials'],
         ['client_credentials'],
       ]) {
-        const res = await register({ grant_types, token_endpoint_auth_method: 'client_secret_basic' });
+        const res = await register({
+          grant_types,
+          token_endpoint_auth_method: 'client_secret_basic',
+        });
         expect(res.status).toBe(400);
         expect(res.body.error).toBe('invalid_client_metadata');
         expect(res.body.error_description).toMatch(/client_credentials/);
@@ -120,7 +129,9 @@ describe('Sessions, narrowing and registration limits (e2e)', () => {
     });
 
     it('should refuse an RFC 7592 update adding client_credentials', async () => {
-      const reg = (await register({ token_endpoint_auth_method: 'client_secret_basic' }).expect(201)).body;
+      const reg = (
+        await register({ token_endpoint_auth_method: 'client_secret_basic' }).expect(201)
+      ).body;
       const res = await request(t.http)
         .put(`/oauth/register/${reg.client_id}`)
         .set('Authorization', `Bearer ${reg.registration_access_token}`)
@@ -221,12 +232,16 @@ describe('Sessions, narrowing and registration limits (e2e)', () => {
       const one = await signedInCookie(bob.username, bob.password);
       const two = await signedInCookie(bob.username, bob.password);
       const other = await signedInCookie(DEMO_USER.username, DEMO_USER.password);
-      await admin.post(`/admin/users/${bob.id}/password`, { password: 'bob-password-456' }).expect(204);
+      await admin
+        .post(`/admin/users/${bob.id}/password`, { password: 'bob-password-456' })
+        .expect(204);
       bob.password = 'bob-password-456';
       expect(await cookieSignsIn(one.cookie)).toBe(false);
       expect(await cookieSignsIn(two.cookie)).toBe(false);
       expect(await cookieSignsIn(other.cookie)).toBe(true);
-      expect(await cookieSignsIn((await signedInCookie(bob.username, bob.password)).cookie)).toBe(true);
+      expect(await cookieSignsIn((await signedInCookie(bob.username, bob.password)).cookie)).toBe(
+        true,
+      );
     });
 
     it('should end the sessions of a disabled user for good (enabling again does not revive them)', async () => {
@@ -239,10 +254,15 @@ describe('Sessions, narrowing and registration limits (e2e)', () => {
     it('should keep only a hash of the session id, refuse an expired session and purge it', async () => {
       const { cookie } = await signedInCookie(bob.username, bob.password);
       const value = JSON.parse(
-        decodeURIComponent(cookie.split('mcp_session=')[1].split(';')[0]).replace(/^s:/, '').replace(/\.[^.]+$/, ''),
+        decodeURIComponent(cookie.split('mcp_session=')[1].split(';')[0])
+          .replace(/^s:/, '')
+          .replace(/\.[^.]+$/, ''),
       ) as { sid: string };
       const idHash = createHash('sha256').update(value.sid).digest('hex');
-      const rows = await t.dataSource.query(`SELECT id_hash FROM browser_sessions WHERE user_id = $1`, [bob.id]);
+      const rows = await t.dataSource.query(
+        `SELECT id_hash FROM browser_sessions WHERE user_id = $1`,
+        [bob.id],
+      );
       expect(rows.map((r: { id_hash: string }) => r.id_hash)).toContain(idHash);
       expect(JSON.stringify(rows)).not.toContain(value.sid);
       await t.dataSource.query(
@@ -252,7 +272,9 @@ describe('Sessions, narrowing and registration limits (e2e)', () => {
       expect(await cookieSignsIn(cookie)).toBe(false);
       const report = await t.app.get(PurgeExpiredJob).run();
       expect(report.browser_sessions).toBeGreaterThanOrEqual(1);
-      expect(await t.dataSource.query(`SELECT 1 FROM browser_sessions WHERE id_hash = $1`, [idHash])).toEqual([]);
+      expect(
+        await t.dataSource.query(`SELECT 1 FROM browser_sessions WHERE id_hash = $1`, [idHash]),
+      ).toEqual([]);
     });
 
     it('should sign out everywhere from the account page, CSRF-checked', async () => {
@@ -261,10 +283,16 @@ describe('Sessions, narrowing and registration limits (e2e)', () => {
       const page = await here.agent.get('/account/apps').expect(200);
       expect(page.text).toContain('Sign out everywhere');
       const csrf = csrfOfForm(page.text, '/account/sessions/revoke');
-      const forged = await here.agent.post('/account/sessions/revoke').type('form').send({ csrf_token: 'nope' });
+      const forged = await here.agent
+        .post('/account/sessions/revoke')
+        .type('form')
+        .send({ csrf_token: 'nope' });
       expect(forged.status).toBe(403);
       expect(await cookieSignsIn(there.cookie)).toBe(true);
-      const res = await here.agent.post('/account/sessions/revoke').type('form').send({ csrf_token: csrf });
+      const res = await here.agent
+        .post('/account/sessions/revoke')
+        .type('form')
+        .send({ csrf_token: csrf });
       expect(res.status).toBe(303);
       expect(res.headers.location).toMatch(/^\/login/);
       expect(await cookieSignsIn(here.cookie)).toBe(false);
@@ -273,10 +301,15 @@ describe('Sessions, narrowing and registration limits (e2e)', () => {
   });
 
   describe('item 4: a refresh holds only what the user and the client may hold now', () => {
-    const connect = async (clientOverrides: Parameters<typeof authorizeAsUser>[1] = {}, exchange?: (code: string, verifier: string) => Promise<request.Response>) => {
+    const connect = async (
+      clientOverrides: Parameters<typeof authorizeAsUser>[1] = {},
+      exchange?: (code: string, verifier: string) => Promise<request.Response>,
+    ) => {
       const { agent } = await signedInCookie(bob.username, bob.password);
       const { code, verifier } = await authorizeAsUser(t.http, clientOverrides, { agent });
-      const res = exchange ? await exchange(code, verifier) : await exchangeCode(t.http, code, verifier);
+      const res = exchange
+        ? await exchange(code, verifier)
+        : await exchangeCode(t.http, code, verifier);
       expect(res.status).toBe(200);
       return res.body as { access_token: string; refresh_token: string; scope: string };
     };
@@ -327,7 +360,12 @@ describe('Sessions, narrowing and registration limits (e2e)', () => {
         (code, verifier) =>
           form(
             '/oauth/token',
-            { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: 'https://narrow.example/cb' },
+            {
+              grant_type: 'authorization_code',
+              code,
+              code_verifier: verifier,
+              redirect_uri: 'https://narrow.example/cb',
+            },
             auth,
           ),
       );
@@ -379,7 +417,8 @@ describe('Sessions, narrowing and registration limits (e2e)', () => {
           redirect_uri: 'http://127.0.0.1:9999/cb',
         }).expect(200)
       ).body;
-      const tools = () => request(t.http).get('/tools').set('Authorization', `Bearer ${tokens.access_token}`);
+      const tools = () =>
+        request(t.http).get('/tools').set('Authorization', `Bearer ${tokens.access_token}`);
       // Checked once: its "not revoked" answer is now cached.
       await tools().expect(200);
       await request(t.http)
@@ -387,7 +426,9 @@ describe('Sessions, narrowing and registration limits (e2e)', () => {
         .set('Authorization', `Bearer ${reg.registration_access_token}`)
         .expect(204);
       expect((await tools()).status).toBe(401);
-      const deleted = (await auditRows('client.deleted')).filter((e) => e.client_id === reg.client_id);
+      const deleted = (await auditRows('client.deleted')).filter(
+        (e) => e.client_id === reg.client_id,
+      );
       expect(deleted).toHaveLength(1);
     });
   });
@@ -402,7 +443,11 @@ describe('Sessions, narrowing and registration limits (e2e)', () => {
       const { code, verifier } = await authorizeAsUser(t.http);
       const tokens = (await exchangeCode(t.http, code, verifier).expect(200)).body;
       const refresh = () =>
-        form('/oauth/token', { grant_type: 'refresh_token', refresh_token: tokens.refresh_token }, demoBasic());
+        form(
+          '/oauth/token',
+          { grant_type: 'refresh_token', refresh_token: tokens.refresh_token },
+          demoBasic(),
+        );
       const first = (await refresh().expect(200)).body;
       const retry = (await refresh().expect(200)).body;
       expect(retry.refresh_token).toBe(first.refresh_token);

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
 import { ClientsService } from 'src/clients/clients.service';
 import { Clock } from 'src/common/clock';
 import type { PageOutcome } from 'src/common/html/page-outcome';
@@ -16,9 +15,8 @@ import {
 import { isLoopbackRedirectUri } from 'src/clients/policy/redirect-uri-rules';
 import { RawParams } from 'src/oauth/request-params';
 import { isSubset } from 'src/oauth/scope';
-import { Session, SessionService } from 'src/users/session.service';
+import { Session, SessionService, SignedInUser } from 'src/session/session.service';
 import { User } from 'src/users/user.entity';
-import { SignedInUser, SignedInUsers } from 'src/users/signed-in-users.service';
 import { AuthorizationCodesService } from './authorization-codes.service';
 import {
   AuthorizationRequest,
@@ -42,7 +40,6 @@ export class AuthorizeService {
   constructor(
     private readonly config: AppConfig,
     private readonly clients: ClientsService,
-    private readonly signedIn: SignedInUsers,
     private readonly sessions: SessionService,
     private readonly consents: ConsentService,
     private readonly codes: AuthorizationCodesService,
@@ -57,15 +54,13 @@ export class AuthorizeService {
     };
   }
 
-  /** GET /authorize. */
+  /** GET /authorize; `signedIn` is the browser's live session, resolved at the edge (`@SignedIn()`). */
   async authorize(
     params: RawParams,
     originalUrl: string,
-    req: Request,
-    res: Response,
+    signedIn: SignedInUser | null,
   ): Promise<Outcome> {
     const request = await validateAuthorizationRequest(params, this.ctx);
-    const signedIn = await this.signedInUser(req, res);
     const mustLogin =
       !signedIn ||
       (request.prompt.has('login') &&
@@ -87,8 +82,7 @@ export class AuthorizeService {
   }
 
   /** POST /consent: the person's decision, with the request replayed and validated again. */
-  async decide(body: RawParams, req: Request, res: Response): Promise<Outcome> {
-    const signedIn = await this.signedInUser(req, res);
+  async decide(body: RawParams, signedIn: SignedInUser | null): Promise<Outcome> {
     if (!signedIn)
       throw new PageError(
         'access_denied',
@@ -153,10 +147,6 @@ export class AuthorizeService {
       state: request.state,
       iss: this.config.issuer,
     });
-  }
-
-  private signedInUser(req: Request, res: Response): Promise<SignedInUser | null> {
-    return this.signedIn.resolve(req, res);
   }
 
   private renderConsent(request: AuthorizationRequest, user: User, session: Session): string {

@@ -4,6 +4,7 @@ import { PasswordHasher } from 'src/common/password-hasher';
 import { RandomSource } from 'src/common/random';
 import { AppConfig } from 'src/config/app-config';
 import { OAuthError } from 'src/oauth/errors/oauth.error';
+import { ClientDeletion } from './client-deletion.service';
 import { ClientAdminService, NewAdminClient } from './client-admin.service';
 import { ClientChanges, ClientsRepository, NewClient } from './clients.repository';
 import { OAuthClient } from './oauth-client.entity';
@@ -97,6 +98,7 @@ describe(ClientAdminService.name, () => {
       new ClientPolicy({
         registration: { allowCustomSchemes: true, customSchemes: ['cursor'] },
       } as unknown as AppConfig),
+      new ClientDeletion(db.clients),
     );
   });
 

@@ -16,6 +16,7 @@ import {
   ClientsRepository,
   NewClient,
 } from './clients.repository';
+import { ClientDeletion } from './client-deletion.service';
 import { OAuthClient, TokenEndpointAuthMethod } from './oauth-client.entity';
 import { ClientPolicy } from './policy/client-policy';
 
@@ -70,6 +71,7 @@ export class ClientAdminService {
     private readonly random: RandomSource,
     private readonly clock: Clock,
     private readonly policy: ClientPolicy,
+    private readonly deletion: ClientDeletion,
   ) {}
 
   async create(input: NewAdminClient): Promise<ClientWithSecret> {
@@ -157,8 +159,9 @@ export class ClientAdminService {
     return this.clients.update(clientId, { disabled });
   }
 
+  /** Revokes what the client holds on every instance, then deletes it (one delete path). */
   delete(clientId: string): Promise<boolean> {
-    return this.clients.delete(clientId);
+    return this.deletion.delete(clientId);
   }
 
   /**

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientAdminService } from './client-admin.service';
 import { ClientAuthenticator } from './client-authenticator.service';
+import { ClientDeletion } from './client-deletion.service';
 import { ClientUsageTracker } from './client-usage-tracker';
 import { CimdResolver } from './cimd/cimd-resolver.service';
 import { ClientsRepository } from './clients.repository';
@@ -23,8 +24,9 @@ const SELF_REGISTRATION = [RegistrationService, CimdResolver, ClientUsageTracker
     ClientAuthenticator,
     ClientAdminService,
     ClientPolicy,
+    ClientDeletion,
     ...SELF_REGISTRATION,
   ],
-  exports: [ClientsService, ClientAuthenticator, ClientAdminService, ClientPolicy],
+  exports: [ClientsService, ClientAuthenticator, ClientAdminService, ClientPolicy, ClientDeletion],
 })
 export class ClientsModule {}

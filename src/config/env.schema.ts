@@ -125,11 +125,17 @@ export class EnvSchema {
   @Max(600)
   AUTHORIZATION_CODE_TTL = 600;
 
+  /**
+   * How long a rotated refresh token still returns its (unused) successor: covers concurrent
+   * refreshes from one client and an immediate retry after a lost response, which arrive within a
+   * second or two. Kept short because within it anyone holding the old token gets the same
+   * successor (docs/security-sessions.md, "Refresh grace window").
+   */
   @Transform(toInt)
   @IsInt()
   @Min(0)
   @Max(600)
-  REFRESH_GRACE_SECONDS = 60;
+  REFRESH_GRACE_SECONDS = 5;
 
   @Transform(toInt)
   @IsInt()
@@ -293,10 +299,26 @@ export class EnvSchema {
   @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_INTROSPECT_PER_IP = 600;
   @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_INTROSPECT_PER_CLIENT = 600;
   @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_LOGIN_PER_IP = 30;
-  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_LOGIN_PER_USERNAME = 10;
   /** Generous: cloud MCP clients register from a few shared egress addresses. */
   @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_REGISTER_PER_IP = 120;
   @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_AUTHORIZE_PER_IP = 300;
+
+  /**
+   * Guessing limits (issue 12 item 9, docs/security-sessions.md): FAILED attempts per window;
+   * once a key reaches its cap, further attempts get 429 until its window ends. A success clears
+   * the key of the identity that succeeded. 0 turns one limit off.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  RATE_LIMIT_FAILURE_WINDOW_SECONDS = 300;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_CLIENT = 10;
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_IP = 15;
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_LOGIN_FAILURES_PER_USERNAME_IP = 10;
+  /** Higher: failures from many addresses for one username (the account lockout still applies). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_LOGIN_FAILURES_PER_USERNAME = 50;
 
   /** Consecutive failed logins that lock an account; 0 = never lock. */
   @Transform(toInt)

@@ -7,10 +7,18 @@ import { AppConfig } from 'src/config/app-config';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
+/** A failure counter as read: how many failures, and how long until its window ends. */
+export interface FailureCount {
+  count: number;
+  msLeft: number;
+}
+
 /** How long start-up waits for Redis before serving with per-instance counters. */
 const CONNECT_WAIT_MS = 2000;
 const COMMAND_TIMEOUT_MS = 500;
 const WARNING_INTERVAL_MS = 30_000;
+/** Bound on in-memory failure counters, so a flood of distinct keys cannot grow memory. */
+const MAX_MEMORY_FAILURE_KEYS = 100_000;
 
 /**
  * The counters behind every rate limit. With REDIS_URL they live in Redis (one atomic script per
@@ -24,6 +32,8 @@ export class RateLimitStorage
 {
   private readonly logger = new Logger('RateLimit');
   private readonly memory = new ThrottlerStorageService();
+  /** Failure counters while Redis is not in use: key → count and window end (epoch ms). */
+  private readonly memoryFailures = new Map<string, { count: number; until: number }>();
   private readonly redis: Redis | null;
   private readonly shared: ThrottlerStorageRedisService | null;
   private lastWarning = 0;
@@ -85,6 +95,81 @@ export class RateLimitStorage
       }
     }
     return this.memory.increment(key, ttl, limit, blockDuration, throttlerName);
+  }
+
+  /**
+   * The guessing limits' failure counters (issue 12 item 9; see guessing-limits.ts): read, add
+   * one (the window starts at a key's first failure), clear. Same Redis / memory fallback as above.
+   */
+  async readFailures(keys: readonly string[]): Promise<FailureCount[]> {
+    if (keys.length === 0) return [];
+    if (this.redis && this.usingRedis) {
+      try {
+        const pipeline = this.redis.pipeline();
+        for (const key of keys) pipeline.get(key).pttl(key);
+        const replies = (await pipeline.exec()) ?? [];
+        return keys.map((_, i) => ({
+          count: Number(replies[2 * i]?.[1] ?? 0) || 0,
+          msLeft: Math.max(0, Number(replies[2 * i + 1]?.[1] ?? 0)),
+        }));
+      } catch (err) {
+        this.warn('redis read failed: counting in memory', err as NodeJS.ErrnoException);
+      }
+    }
+    const now = Date.now();
+    return keys.map((key) => {
+      const entry = this.memoryFailures.get(key);
+      if (!entry || entry.until <= now) return { count: 0, msLeft: 0 };
+      return { count: entry.count, msLeft: entry.until - now };
+    });
+  }
+
+  /** Counts one failure on each key; returns the new counts. */
+  async addFailure(keys: readonly string[], windowMs: number): Promise<number[]> {
+    if (keys.length === 0) return [];
+    if (this.redis && this.usingRedis) {
+      try {
+        const pipeline = this.redis.pipeline();
+        for (const key of keys) pipeline.set(key, 0, 'PX', windowMs, 'NX').incr(key);
+        const replies = (await pipeline.exec()) ?? [];
+        return keys.map((_, i) => Number(replies[2 * i + 1]?.[1] ?? 0));
+      } catch (err) {
+        this.warn('redis increment failed: counting in memory', err as NodeJS.ErrnoException);
+      }
+    }
+    const now = Date.now();
+    if (this.memoryFailures.size > MAX_MEMORY_FAILURE_KEYS) this.sweepFailures(now);
+    return keys.map((key) => {
+      const entry = this.memoryFailures.get(key);
+      if (!entry || entry.until <= now) {
+        this.memoryFailures.set(key, { count: 1, until: now + windowMs });
+        return 1;
+      }
+      entry.count++;
+      return entry.count;
+    });
+  }
+
+  async clearFailures(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    for (const key of keys) this.memoryFailures.delete(key);
+    if (this.redis && this.usingRedis) {
+      try {
+        await this.redis.del(...keys);
+      } catch (err) {
+        this.warn('redis delete failed', err as NodeJS.ErrnoException);
+      }
+    }
+  }
+
+  private sweepFailures(now: number): void {
+    for (const [key, entry] of this.memoryFailures) {
+      if (entry.until <= now) this.memoryFailures.delete(key);
+    }
+    // Still too many live keys (a flood of distinct ones): drop the oldest inserted.
+    while (this.memoryFailures.size > MAX_MEMORY_FAILURE_KEYS) {
+      this.memoryFailures.delete(this.memoryFailures.keys().next().value!);
+    }
   }
 
   private warn(msg: string, err?: NodeJS.ErrnoException): void {

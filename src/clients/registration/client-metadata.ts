@@ -59,7 +59,7 @@ export function validateRegistrationMetadata(
 ): ValidatedClientMetadata {
   const body = requireObject(raw);
   const tokenEndpointAuthMethod = readAuthMethod(body);
-  const grantTypes = readGrantTypes(body, tokenEndpointAuthMethod);
+  const grantTypes = readGrantTypes(body);
   const responseTypes = readResponseTypes(body, grantTypes);
   const redirectUris = readRedirectUris(body, grantTypes.includes('authorization_code'));
   const read = {
@@ -110,7 +110,7 @@ function readAuthMethod(body: RawMetadata): TokenEndpointAuthMethod {
   return value as TokenEndpointAuthMethod;
 }
 
-function readGrantTypes(body: RawMetadata, method: TokenEndpointAuthMethod): GrantType[] {
+function readGrantTypes(body: RawMetadata): GrantType[] {
   const list = optionalStringArray(body, 'grant_types');
   if (list === undefined) return [...DEFAULT_GRANT_TYPES];
   if (list.length === 0) throw InvalidClientMetadata('grant_types must not be empty');
@@ -119,8 +119,13 @@ function readGrantTypes(body: RawMetadata, method: TokenEndpointAuthMethod): Gra
       throw InvalidClientMetadata(`grant_types[${i}] is not supported`);
   });
   const grants = [...new Set(list)] as GrantType[];
-  if (grants.includes('client_credentials') && method === 'none') {
-    throw InvalidClientMetadata('grant_types client_credentials requires a confidential client');
+  // A self-registered client acts for a user, never for itself: client_credentials would hand
+  // an anonymous registrant user tool scopes with no user behind them (docs/security-sessions.md,
+  // "client_credentials"). Machine clients are created by an administrator.
+  if (grants.includes('client_credentials')) {
+    throw InvalidClientMetadata(
+      'grant_types client_credentials is not available through registration; an administrator creates machine clients',
+    );
   }
   if (grants.includes('refresh_token') && !grants.includes('authorization_code')) {
     throw InvalidClientMetadata('grant_types refresh_token requires authorization_code');

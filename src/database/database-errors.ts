@@ -7,6 +7,12 @@
 /** The embedded database directory is held by another process (see data-dir-lock.ts). */
 export class DataDirectoryLockedError extends Error {
   override readonly name = 'DataDirectoryLockedError';
+
+  constructor(message: string) {
+    super(message);
+    // An operating condition, not a bug: the message says it all, a stack trace would only bury it.
+    this.stack = `${this.name}: ${message}`;
+  }
 }
 
 /** Socket-level failures reaching the server (node errno codes). */

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import Redis from 'ioredis';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { AppConfig } from 'src/config/app-config';
 
@@ -28,6 +29,8 @@ export class RateLimitStorage
   private readonly shared: ThrottlerStorageRedisService | null;
   private lastWarning = 0;
   private bootstrap: Promise<void> | null = null;
+  /** CLIENT SETNAME of this instance's one connection (visible in Redis' CLIENT LIST). */
+  readonly connectionName = `mcp-oauth:rate-limit:${process.pid}:${randomBytes(4).toString('hex')}`;
   private shutdown: Promise<void> | null = null;
 
   constructor(config: AppConfig) {
@@ -43,6 +46,7 @@ export class RateLimitStorage
       commandTimeout: COMMAND_TIMEOUT_MS,
       connectTimeout: CONNECT_WAIT_MS,
       lazyConnect: true,
+      connectionName: this.connectionName,
     });
     // Only the error's code: a message could carry the URL, and REDIS_URL may hold a password.
     this.redis.on('error', (err: NodeJS.ErrnoException) => this.warn('redis error', err));

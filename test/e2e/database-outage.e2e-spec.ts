@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { AuditService } from 'src/audit/audit.service';
 import { DatabaseAvailability } from 'src/database/database-availability';
-import { demoBasic } from '../support/browser';
+import { authorizeAsUser, demoBasic, exchangeCode } from '../support/browser';
 import { startPrivatePostgres, PrivatePostgres } from '../support/private-postgres';
 import { TcpProxy } from '../support/tcp-proxy';
 import { createTestApp, TestApp } from './create-test-app';
@@ -182,6 +182,41 @@ describe('Database outage and freeze (e2e, TCP proxy in front of PostgreSQL)', (
     expect(statuses.every((s) => s === 400 || s === 503)).toBe(true);
     expect(statuses[statuses.length - 1]).toBe(400);
   }, 30_000);
+
+  it('should answer a tool call that needs the database 503 over REST, and a retryable tool error over MCP', async () => {
+    const { code, verifier } = await authorizeAsUser(t.http);
+    const { access_token: token } = (await exchangeCode(t.http, code, verifier).expect(200)).body;
+    await request(t.http).post('/tools/notes_list').set('Authorization', `Bearer ${token}`).send({}).expect(200);
+    await proxy.refuse();
+    try {
+      const rest = await request(t.http)
+        .post('/tools/notes_add')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ text: 'during the outage' });
+      expect(rest.status).toBe(503);
+      expect(rest.body.error).toBe('temporarily_unavailable');
+      expect(rest.headers['retry-after']).toBe('5');
+      const mcp = await request(t.http)
+        .post('/mcp')
+        .set({ Accept: 'application/json, text/event-stream', 'Content-Type': 'application/json' })
+        .set('Authorization', `Bearer ${token}`)
+        .send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'notes_add', arguments: { text: 'x' } } });
+      // The bearer check may still have the token's answer cached (then the tool reports the
+      // outage in-band), or it needs the database itself (then 503).
+      if (mcp.status === 200) {
+        expect(mcp.body.result).toEqual({
+          content: [{ type: 'text', text: 'temporarily unavailable: retry later' }],
+          isError: true,
+        });
+      } else {
+        expect(mcp.status).toBe(503);
+      }
+      expect(logLines().filter((l) => l.msg === 'tool failed' || l.stack !== undefined)).toEqual([]);
+    } finally {
+      await proxy.forward();
+      await waitForRecovery();
+    }
+  }, 60_000);
 
   it('should keep audit events through an outage (more than two tries) and write them when the database is back', async () => {
     const audit = t.app.get(AuditService);

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { AuditService } from 'src/audit/audit.service';
 import { DatabaseAvailability } from 'src/database/database-availability';
+import { DatabaseHealth } from 'src/database/database.health';
 import { authorizeAsUser, demoBasic, exchangeCode } from '../support/browser';
 import { startPrivatePostgres, PrivatePostgres } from '../support/private-postgres';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -127,6 +128,10 @@ describe('Database outage and freeze (e2e, TCP proxy in front of PostgreSQL)', (
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_grant');
     await request(t.http).get('/health/ready').expect(200);
+    const pool = t.app.get(DatabaseHealth).pool();
+    expect(pool).toEqual({ total: expect.any(Number), idle: expect.any(Number), waiting: 0 });
+    expect(pool!.total).toBeGreaterThan(0);
+    expect(t.app.get(DatabaseAvailability).state()).toEqual({ available: true, since: null, failures: 0, outages: 0 });
   });
 
   it('should answer 503 + Retry-After while PostgreSQL refuses connections, log the outage once, and recover without restart', async () => {

@@ -174,7 +174,9 @@ describe(AuditService.name, () => {
     expect(sut.stats()).toEqual({ queued: 2, dropped: 0 });
     expect(report).toHaveBeenCalledTimes(6);
     // The outage is logged by DatabaseAvailability, not once per retry here.
-    expect(warn).not.toHaveBeenCalledWith(expect.objectContaining({ msg: 'audit batch insert failed' }));
+    expect(warn).not.toHaveBeenCalledWith(
+      expect.objectContaining({ msg: 'audit batch insert failed' }),
+    );
     await jest.advanceTimersByTimeAsync(5_000);
     expect(repo.rows.map((r) => r.details.n)).toEqual([1, 2]);
     expect(sut.stats()).toEqual({ queued: 0, dropped: 0 });
@@ -186,7 +188,9 @@ describe(AuditService.name, () => {
     for (let i = 0; i < AUDIT_BATCH_SIZE + AUDIT_MAX_QUEUE + 3; i++) sut.record(event());
     for (let i = 0; i < 7; i++) sut.record(event());
     expect(sut.stats()).toEqual({ queued: AUDIT_MAX_QUEUE, dropped: 10 });
-    const drops = warn.mock.calls.filter(([arg]) => (arg as { msg?: string }).msg === 'audit events dropped');
+    const drops = warn.mock.calls.filter(
+      ([arg]) => (arg as { msg?: string }).msg === 'audit events dropped',
+    );
     expect(drops).toHaveLength(1);
     expect(sut.queueLength).toBe(AUDIT_MAX_QUEUE);
     release();

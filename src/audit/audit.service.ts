@@ -217,7 +217,11 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
     if (isDatabaseUnavailable(err)) {
       // An outage: keep every event, in order, and back off. Logged once per outage (not per retry).
       if (!this.availability?.report(err))
-        this.logger.warn({ msg: 'audit batch waits for the database', events: batch.length, error: errorName(err) });
+        this.logger.warn({
+          msg: 'audit batch waits for the database',
+          events: batch.length,
+          error: errorName(err),
+        });
       this.queue.unshift(...batch);
       this.waitingForDatabase = true;
       this.enforceBound();

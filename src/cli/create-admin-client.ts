@@ -43,7 +43,10 @@ async function main(): Promise<void> {
   const { AdminCliModule } = await import('./admin-cli.module');
   let app;
   try {
-    app = await NestFactory.createApplicationContext(AdminCliModule, { logger, abortOnError: false });
+    app = await NestFactory.createApplicationContext(AdminCliModule, {
+      logger,
+      abortOnError: false,
+    });
   } catch (err) {
     if (!(err instanceof DataDirectoryLockedError)) throw err;
     if (env.ADMIN_CLIENT_ID && env.ADMIN_CLIENT_SECRET) return createThroughServer(env, name);
@@ -96,18 +99,27 @@ async function createThroughServer(env: EnvSchema, name: string): Promise<void> 
   ).toString('base64');
   const token = await fetch(`${env.ISSUER}/oauth/token`, {
     method: 'POST',
-    headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    headers: {
+      Authorization: `Basic ${basic}`,
+      'Content-Type': 'application/x-www-form-urlencoded',
+    },
     body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'admin' }),
     signal: AbortSignal.timeout(10_000),
   });
-  const tokenBody = (await token.json().catch(() => ({}))) as { access_token?: string; error?: string };
+  const tokenBody = (await token.json().catch(() => ({}))) as {
+    access_token?: string;
+    error?: string;
+  };
   if (!token.ok || !tokenBody.access_token)
     throw new Error(
       `the server at ${env.ISSUER} refused ADMIN_CLIENT_ID/ADMIN_CLIENT_SECRET (${token.status} ${tokenBody.error ?? ''})`.trim(),
     );
   const created = await fetch(`${env.ISSUER}/admin/clients`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${tokenBody.access_token}`, 'Content-Type': 'application/json' },
+    headers: {
+      Authorization: `Bearer ${tokenBody.access_token}`,
+      'Content-Type': 'application/json',
+    },
     body: JSON.stringify({
       client_name: name,
       redirect_uris: [],

@@ -36,7 +36,9 @@ describe(DataDirLock.name, () => {
   });
 
   it('should refuse while another live process holds it, naming its pid', async () => {
-    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], {
+      stdio: 'ignore',
+    });
     try {
       await new Promise((r) => child.once('spawn', r));
       const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
@@ -44,9 +46,19 @@ describe(DataDirLock.name, () => {
       const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
       writeFileSync(
         `${dir}.lock`,
-        JSON.stringify({ pid: child.pid, host: hostname(), bootId, procStart, startedAt: 'x', command: 'node main.js', token: 't' }),
+        JSON.stringify({
+          pid: child.pid,
+          host: hostname(),
+          bootId,
+          procStart,
+          startedAt: 'x',
+          command: 'node main.js',
+          token: 't',
+        }),
       );
-      expect(() => new DataDirLock(dir).acquire()).toThrow(`held by pid ${child.pid} on ${hostname()} (node main.js`);
+      expect(() => new DataDirLock(dir).acquire()).toThrow(
+        `held by pid ${child.pid} on ${hostname()} (node main.js`,
+      );
     } finally {
       child.kill('SIGKILL');
     }
@@ -55,7 +67,16 @@ describe(DataDirLock.name, () => {
   it('should take over the lock of a process that died (kill -9) or of a reused pid', async () => {
     const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
     await new Promise((r) => child.once('exit', r));
-    writeFileSync(`${dir}.lock`, JSON.stringify({ pid: child.pid, host: hostname(), startedAt: 'x', command: 'c', token: 'dead' }));
+    writeFileSync(
+      `${dir}.lock`,
+      JSON.stringify({
+        pid: child.pid,
+        host: hostname(),
+        startedAt: 'x',
+        command: 'c',
+        token: 'dead',
+      }),
+    );
     const lock = new DataDirLock(dir);
     lock.acquire();
     expect(JSON.parse(readFileSync(`${dir}.lock`, 'utf8')).pid).toBe(process.pid);
@@ -64,7 +85,14 @@ describe(DataDirLock.name, () => {
     // A live pid whose start time differs from the recorded one is another process.
     writeFileSync(
       `${dir}.lock`,
-      JSON.stringify({ pid: 1, host: hostname(), procStart: '-1', startedAt: 'x', command: 'c', token: 'old' }),
+      JSON.stringify({
+        pid: 1,
+        host: hostname(),
+        procStart: '-1',
+        startedAt: 'x',
+        command: 'c',
+        token: 'old',
+      }),
     );
     const second = new DataDirLock(dir);
     second.acquire();
@@ -73,7 +101,10 @@ describe(DataDirLock.name, () => {
   });
 
   it('should treat a lock held on another host as held', () => {
-    writeFileSync(`${dir}.lock`, JSON.stringify({ pid: 4242, host: 'elsewhere', startedAt: 'x', command: 'c', token: 'x' }));
+    writeFileSync(
+      `${dir}.lock`,
+      JSON.stringify({ pid: 4242, host: 'elsewhere', startedAt: 'x', command: 'c', token: 'x' }),
+    );
     expect(() => new DataDirLock(dir).acquire()).toThrow('held by pid 4242 on elsewhere');
   });
 });

@@ -1,12 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  linkSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import { DataDirectoryLockedError } from './database-errors';
@@ -152,7 +145,10 @@ function selfHolder(token: string): LockHolder {
     bootId: readBootId(),
     procStart: readProcStart(process.pid),
     startedAt: new Date(Date.now() - process.uptime() * 1000).toISOString(),
-    command: [basename(process.argv0 || 'node'), ...process.argv.slice(1, 2).map((a) => basename(a))].join(' '),
+    command: [
+      basename(process.argv0 || 'node'),
+      ...process.argv.slice(1, 2).map((a) => basename(a)),
+    ].join(' '),
     token,
   };
 }

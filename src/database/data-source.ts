@@ -27,7 +27,12 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
     logging: false,
   };
   if (db.kind === 'postgres') {
-    return { ...common, url: db.url, poolSize: 20, ...boundedWaits(db.timeouts ?? DEFAULT_TIMEOUTS) };
+    return {
+      ...common,
+      url: db.url,
+      poolSize: 20,
+      ...boundedWaits(db.timeouts ?? DEFAULT_TIMEOUTS),
+    };
   }
   return {
     ...common,
@@ -89,7 +94,8 @@ class BoundedClient extends Client {
 
   private dropIfTimedOut(err: Error): void {
     if (err?.message !== 'Query read timeout') return;
-    const stream = (this as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream;
+    const stream = (this as unknown as { connection?: { stream?: { destroy(): void } } }).connection
+      ?.stream;
     stream?.destroy();
   }
 }

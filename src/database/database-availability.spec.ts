@@ -11,11 +11,23 @@ describe('isDatabaseUnavailable', () => {
     ['connect timeout', new Error('Connection terminated due to connection timeout')],
     ['pool acquire timeout', new Error('timeout exceeded when trying to connect')],
     ['client query timeout', new Error('Query read timeout')],
-    ['statement_timeout (57014)', Object.assign(new Error('canceling statement'), { driverError: { code: '57014' } })],
-    ['admin shutdown (57P01)', Object.assign(new Error('terminating connection'), { code: '57P01' })],
+    [
+      'statement_timeout (57014)',
+      Object.assign(new Error('canceling statement'), { driverError: { code: '57014' } }),
+    ],
+    [
+      'admin shutdown (57P01)',
+      Object.assign(new Error('terminating connection'), { code: '57P01' }),
+    ],
     ['too many connections (53300)', Object.assign(new Error('sorry'), { code: '53300' })],
     ['connection exception class 08', Object.assign(new Error('x'), { code: '08006' })],
-    ['net AggregateError', Object.assign(new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })]), {})],
+    [
+      'net AggregateError',
+      Object.assign(
+        new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })]),
+        {},
+      ),
+    ],
     ['PGlite lock', new DataDirectoryLockedError('held')],
   ])('should recognise %s', (_name, err) => {
     expect(isDatabaseUnavailable(err)).toBe(true);
@@ -24,7 +36,10 @@ describe('isDatabaseUnavailable', () => {
   it.each([
     ['unique violation', Object.assign(new Error('duplicate key'), { code: '23505' })],
     ['syntax error', Object.assign(new Error('syntax error'), { code: '42601' })],
-    ['a message that merely mentions ECONNREFUSED', new Error('connect ECONNREFUSED 127.0.0.1:5432')],
+    [
+      'a message that merely mentions ECONNREFUSED',
+      new Error('connect ECONNREFUSED 127.0.0.1:5432'),
+    ],
     ['a TypeError', new TypeError('x is undefined')],
     ['null', null],
     ['a string', 'ECONNREFUSED'],

@@ -49,7 +49,12 @@ export class DatabaseAvailability implements OnApplicationShutdown {
 
   /** For metrics and health (small, cheap, no I/O). */
   state(): DatabaseOutageState {
-    return { available: this.since === null, since: this.since, failures: this.failures, outages: this.outages };
+    return {
+      available: this.since === null,
+      since: this.since,
+      failures: this.failures,
+      outages: this.outages,
+    };
   }
 
   get available(): boolean {

@@ -51,6 +51,11 @@ function withoutRequestTimeouts(options: DataSourceOptions): DataSourceOptions {
     ...options,
     // One connection holds the advisory lock, one runs the migrations.
     poolSize: 2,
-    extra: { ...extra, statement_timeout: 0, query_timeout: 0, idle_in_transaction_session_timeout: 0 },
+    extra: {
+      ...extra,
+      statement_timeout: 0,
+      query_timeout: 0,
+      idle_in_transaction_session_timeout: 0,
+    },
   } as DataSourceOptions;
 }

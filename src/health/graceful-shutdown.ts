@@ -52,15 +52,24 @@ export function installGracefulShutdown(app: NestExpressApplication, logger: Log
     const total = config.shutdownTimeoutMs;
     const startedAt = Date.now();
     // Closing the application (flush, database) gets the last part of the budget.
-    const drainMs = Math.max(total - Math.min(3000, Math.floor(total * 0.3)), Math.floor(total / 2));
+    const drainMs = Math.max(
+      total - Math.min(3000, Math.floor(total * 0.3)),
+      Math.floor(total / 2),
+    );
     const hard = setTimeout(() => {
-      logger.error({ msg: 'shutdown deadline reached before the application closed: exiting', signal }, 'Shutdown');
+      logger.error(
+        { msg: 'shutdown deadline reached before the application closed: exiting', signal },
+        'Shutdown',
+      );
       process.exit(1);
     }, total);
     hard.unref();
 
     state.begin();
-    logger.log({ msg: 'shutting down: draining connections', signal, deadlineMs: total }, 'Shutdown');
+    logger.log(
+      { msg: 'shutting down: draining connections', signal, deadlineMs: total },
+      'Shutdown',
+    );
     for (const res of open) if (!res.headersSent) res.setHeader('Connection', 'close');
 
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -76,13 +85,19 @@ export function installGracefulShutdown(app: NestExpressApplication, logger: Log
     await Promise.race([closed, timeout]);
     clearInterval(sweep);
     if (forced) {
-      logger.warn({ msg: 'drain deadline reached: closing open connections', requests: open.size }, 'Shutdown');
+      logger.warn(
+        { msg: 'drain deadline reached: closing open connections', requests: open.size },
+        'Shutdown',
+      );
       server.closeAllConnections();
     }
     try {
       await app.close();
     } catch (err) {
-      logger.error({ msg: 'error while closing the application', error: (err as Error)?.name }, 'Shutdown');
+      logger.error(
+        { msg: 'error while closing the application', error: (err as Error)?.name },
+        'Shutdown',
+      );
       clearTimeout(hard);
       process.exit(1);
     }
@@ -100,6 +115,9 @@ function ignoreSigusr2(logger: LoggerService): void {
   const options = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ');
   if (/--heapsnapshot-signal(=|\s+)SIGUSR2\b/.test(options)) return;
   process.on('SIGUSR2', () =>
-    logger.log({ msg: 'SIGUSR2 ignored (start node with --heapsnapshot-signal=SIGUSR2 for heap snapshots)' }, 'Shutdown'),
+    logger.log(
+      { msg: 'SIGUSR2 ignored (start node with --heapsnapshot-signal=SIGUSR2 for heap snapshots)' },
+      'Shutdown',
+    ),
   );
 }

@@ -35,14 +35,28 @@ export class HealthController {
     const { up, result } = await this.readiness.check();
     const rows = Object.entries(result.details).map(
       ([name, detail]) =>
-        html`<tr><td>${name}</td><td class="${detail.status === 'up' ? '' : 'error'}">${detail.status}</td><td class="muted">${
-          typeof detail.message === 'string' ? detail.message : ''
-        }</td></tr>`,
+        html`<tr>
+          <td>${name}</td>
+          <td class="${detail.status === 'up' ? '' : 'error'}">${detail.status}</td>
+          <td class="muted">${typeof detail.message === 'string' ? detail.message : ''}</td>
+        </tr>`,
     );
     const body = html`<h1>${up ? 'Ready' : 'Not ready'}</h1>
-<p>${up ? 'Every check passes: this instance takes traffic.' : 'A check fails: this instance should not get traffic now.'}</p>
-<table><tr><th>check</th><th>status</th><th></th></tr>${rows}</table>
-<p class="muted">Machine-readable: <code>/health/live</code> (process up), <code>/health/ready</code> (JSON, 503 when not ready).</p>`;
+      <p>
+        ${up ? 'Every check passes: this instance takes traffic.' : 'A check fails: this instance should not get traffic now.'}
+      </p>
+      <table>
+        <tr>
+          <th>check</th>
+          <th>status</th>
+          <th></th>
+        </tr>
+        ${rows}
+      </table>
+      <p class="muted">
+        Machine-readable: <code>/health/live</code> (process up), <code>/health/ready</code> (JSON,
+        503 when not ready).
+      </p>`;
     sendHtml(res, up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE, layout('Health', body));
   }
 }

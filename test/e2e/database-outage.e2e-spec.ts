@@ -86,7 +86,8 @@ describe('Database outage and freeze (e2e, TCP proxy in front of PostgreSQL)', (
     }
     expect(last).toBe(400);
     // The probe notices within a second or so and logs the end of the outage once.
-    while (Date.now() < deadline && t.app.get(DatabaseAvailability).state().available === false) await sleep(100);
+    while (Date.now() < deadline && t.app.get(DatabaseAvailability).state().available === false)
+      await sleep(100);
     expect(t.app.get(DatabaseAvailability).state().available).toBe(true);
   }
 
@@ -131,7 +132,12 @@ describe('Database outage and freeze (e2e, TCP proxy in front of PostgreSQL)', (
     const pool = t.app.get(DatabaseHealth).pool();
     expect(pool).toEqual({ total: expect.any(Number), idle: expect.any(Number), waiting: 0 });
     expect(pool!.total).toBeGreaterThan(0);
-    expect(t.app.get(DatabaseAvailability).state()).toEqual({ available: true, since: null, failures: 0, outages: 0 });
+    expect(t.app.get(DatabaseAvailability).state()).toEqual({
+      available: true,
+      since: null,
+      failures: 0,
+      outages: 0,
+    });
   });
 
   it('should answer 503 + Retry-After while PostgreSQL refuses connections, log the outage once, and recover without restart', async () => {
@@ -151,7 +157,9 @@ describe('Database outage and freeze (e2e, TCP proxy in front of PostgreSQL)', (
     expect(ready.body.error.database.status).toBe('down');
 
     expect(count('database unavailable')).toBe(started + 1);
-    expect(logLines().filter((l) => l.stack !== undefined || /unhandled error/.test(l.msg ?? ''))).toEqual([]);
+    expect(
+      logLines().filter((l) => l.stack !== undefined || /unhandled error/.test(l.msg ?? '')),
+    ).toEqual([]);
 
     await proxy.forward();
     await waitForRecovery();
@@ -196,7 +204,11 @@ describe('Database outage and freeze (e2e, TCP proxy in front of PostgreSQL)', (
   it('should answer a tool call that needs the database 503 over REST, and a retryable tool error over MCP', async () => {
     const { code, verifier } = await authorizeAsUser(t.http);
     const { access_token: token } = (await exchangeCode(t.http, code, verifier).expect(200)).body;
-    await request(t.http).post('/tools/notes_list').set('Authorization', `Bearer ${token}`).send({}).expect(200);
+    await request(t.http)
+      .post('/tools/notes_list')
+      .set('Authorization', `Bearer ${token}`)
+      .send({})
+      .expect(200);
     await proxy.refuse();
     try {
       const rest = await request(t.http)
@@ -210,7 +222,12 @@ describe('Database outage and freeze (e2e, TCP proxy in front of PostgreSQL)', (
         .post('/mcp')
         .set({ Accept: 'application/json, text/event-stream', 'Content-Type': 'application/json' })
         .set('Authorization', `Bearer ${token}`)
-        .send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'notes_add', arguments: { text: 'x' } } });
+        .send({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'notes_add', arguments: { text: 'x' } },
+        });
       // The bearer check may still have the token's answer cached (then the tool reports the
       // outage in-band), or it needs the database itself (then 503).
       if (mcp.status === 200) {
@@ -221,7 +238,9 @@ describe('Database outage and freeze (e2e, TCP proxy in front of PostgreSQL)', (
       } else {
         expect(mcp.status).toBe(503);
       }
-      expect(logLines().filter((l) => l.msg === 'tool failed' || l.stack !== undefined)).toEqual([]);
+      expect(logLines().filter((l) => l.msg === 'tool failed' || l.stack !== undefined)).toEqual(
+        [],
+      );
     } finally {
       await proxy.forward();
       await waitForRecovery();
@@ -247,7 +266,9 @@ describe('Database outage and freeze (e2e, TCP proxy in front of PostgreSQL)', (
       const deadline = Date.now() + 15_000;
       let rows = 0;
       while (Date.now() < deadline && rows === 0) {
-        rows = (await client.query('SELECT 1 FROM audit_events WHERE client_id = $1', [marker])).rowCount ?? 0;
+        rows =
+          (await client.query('SELECT 1 FROM audit_events WHERE client_id = $1', [marker]))
+            .rowCount ?? 0;
         if (rows === 0) await sleep(250);
       }
       expect(rows).toBe(1);

@@ -3,7 +3,13 @@ import { Agent, request as httpRequest } from 'node:http';
 import { connect, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, SERVER_ENV, spawnNode, startServer, SpawnedServer } from '../support/spawned-server';
+import {
+  buildApp,
+  SERVER_ENV,
+  spawnNode,
+  startServer,
+  SpawnedServer,
+} from '../support/spawned-server';
 import { createTestDatabase, TestDatabase, usingPostgres } from './test-database';
 
 /**
@@ -15,9 +21,14 @@ import { createTestDatabase, TestDatabase, usingPostgres } from './test-database
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Opens a raw connection and sends `text` (e.g. a request cut short). */
-async function rawConnection(port: number, text: string): Promise<{ socket: Socket; received: () => string; closed: Promise<void> }> {
+async function rawConnection(
+  port: number,
+  text: string,
+): Promise<{ socket: Socket; received: () => string; closed: Promise<void> }> {
   const socket = connect(port, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  await new Promise<void>((resolve, reject) =>
+    socket.once('connect', resolve).once('error', reject),
+  );
   let data = '';
   socket.on('data', (c) => (data += c.toString()));
   socket.on('error', () => undefined);
@@ -45,7 +56,12 @@ function keepAliveLoad(port: number, clients: number, path: string) {
       const req = httpRequest({ host: '127.0.0.1', port, path, agent }, (res) => {
         res.resume();
         res.on('end', () => {
-          samples.push({ sentAt, at: Date.now(), status: res.statusCode, connection: res.headers.connection });
+          samples.push({
+            sentAt,
+            at: Date.now(),
+            status: res.statusCode,
+            connection: res.headers.connection,
+          });
           resolve();
         });
       });
@@ -103,7 +119,10 @@ describe('Process lifecycle: signals and the embedded data directory (e2e, spawn
     const deadlineMs = 5000;
 
     beforeAll(async () => {
-      server = await startServer(build.dir, { ...(await databaseEnv()), SHUTDOWN_TIMEOUT_SECONDS: String(deadlineMs / 1000) });
+      server = await startServer(build.dir, {
+        ...(await databaseEnv()),
+        SHUTDOWN_TIMEOUT_SECONDS: String(deadlineMs / 1000),
+      });
     }, 120_000);
 
     afterAll(() => {
@@ -128,7 +147,10 @@ describe('Process lifecycle: signals and the embedded data directory (e2e, spawn
         server.port,
         `POST /oauth/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
       );
-      const probe = await rawConnection(server.port, 'GET /health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      const probe = await rawConnection(
+        server.port,
+        'GET /health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\n',
+      );
       await sleep(100);
 
       const signalAt = Date.now();
@@ -168,12 +190,17 @@ describe('Process lifecycle: signals and the embedded data directory (e2e, spawn
       // Whatever was still answered after the signal told the client to close the connection,
       // and nothing was served once the in-flight requests were done (no endless keep-alive).
       expect(after.filter((s) => s.connection !== 'close')).toEqual([]);
-      expect(load.samples.filter((s) => s.status !== undefined && s.sentAt > drainAt + 400)).toEqual([]);
+      expect(
+        load.samples.filter((s) => s.status !== undefined && s.sentAt > drainAt + 400),
+      ).toEqual([]);
     }, 60_000);
   });
 
   it('should cut a request that never completes at the drain deadline and still exit 0 in time', async () => {
-    const server = await startServer(build.dir, { ...(await databaseEnv()), SHUTDOWN_TIMEOUT_SECONDS: '2' });
+    const server = await startServer(build.dir, {
+      ...(await databaseEnv()),
+      SHUTDOWN_TIMEOUT_SECONDS: '2',
+    });
     try {
       const stuck = await rawConnection(
         server.port,
@@ -212,10 +239,16 @@ describe('Process lifecycle: signals and the embedded data directory (e2e, spawn
         const secondExit = await second.exited;
         expect(secondExit.code).toBe(1);
         expect(second.output()).toContain(`is in use: held by pid ${first.pid}`);
-        expect(second.output()).toContain('Only one process may open a PGlite data directory at a time');
+        expect(second.output()).toContain(
+          'Only one process may open a PGlite data directory at a time',
+        );
         expect(second.output()).not.toMatch(/\n\s+at /);
 
-        const cli = spawnNode(join(build.dir, 'cli', 'create-admin-client.js'), { ...SERVER_ENV, ...env, ISSUER: first.url });
+        const cli = spawnNode(join(build.dir, 'cli', 'create-admin-client.js'), {
+          ...SERVER_ENV,
+          ...env,
+          ISSUER: first.url,
+        });
         const cliExit = await cli.exited;
         expect(cliExit.code).toBe(1);
         expect(cli.output()).toContain(`held by pid ${first.pid}`);
@@ -237,13 +270,17 @@ describe('Process lifecycle: signals and the embedded data directory (e2e, spawn
         expect((await third.exited).code).toBe(0);
         expect(existsSync(lockFile)).toBe(false);
       } finally {
-        for (const s of [first, third]) if (s && s.proc.exitCode === null && s.proc.signalCode === null) s.proc.kill('SIGKILL');
+        for (const s of [first, third])
+          if (s && s.proc.exitCode === null && s.proc.signalCode === null) s.proc.kill('SIGKILL');
       }
     }, 240_000);
 
     it('should let the admin CLI create a client through the running server when admin credentials are set', async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'mcp-oauth-lock-'));
-      const admin = { ADMIN_CLIENT_ID: 'ops-admin', ADMIN_CLIENT_SECRET: 'ops-admin-secret-0123456789' };
+      const admin = {
+        ADMIN_CLIENT_ID: 'ops-admin',
+        ADMIN_CLIENT_SECRET: 'ops-admin-secret-0123456789',
+      };
       const server = await startServer(build.dir, { DATA_DIR: dataDir, ...admin });
       try {
         const cli = spawnNode(

@@ -42,7 +42,11 @@ export interface Spawned {
 }
 
 /** Runs a compiled entry point (main.js, cli/…) with exactly `env` (plus PATH). */
-export function spawnNode(script: string, env: Record<string, string>, args: string[] = []): Spawned {
+export function spawnNode(
+  script: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): Spawned {
   const proc = spawn(process.execPath, [script, ...args], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -51,8 +55,8 @@ export function spawnNode(script: string, env: Record<string, string>, args: str
   let out = '';
   proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
-    proc.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>(
+    (resolve) => proc.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
   );
   return { proc, pid: proc.pid!, output: () => out, exited };
 }
@@ -72,10 +76,18 @@ export const SERVER_ENV = {
 };
 
 /** Starts `node <build>/main.js` and resolves once it logged "server ready". */
-export async function startServer(build: string, env: Record<string, string>): Promise<SpawnedServer> {
+export async function startServer(
+  build: string,
+  env: Record<string, string>,
+): Promise<SpawnedServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const spawned = spawnNode(join(build, 'main.js'), { ...SERVER_ENV, PORT: String(port), ISSUER: url, ...env });
+  const spawned = spawnNode(join(build, 'main.js'), {
+    ...SERVER_ENV,
+    PORT: String(port),
+    ISSUER: url,
+    ...env,
+  });
   const deadline = Date.now() + 90_000;
   let exitedEarly: { code: number | null } | null = null;
   void spawned.exited.then((e) => (exitedEarly = e));

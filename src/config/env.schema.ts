@@ -103,6 +103,41 @@ export class EnvSchema {
   @IsString()
   PGLITE_TEMPLATE?: string;
 
+  /** PostgreSQL: longest wait for a new connection or a free pool slot (then 503). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  DB_CONNECT_TIMEOUT_MS = 3000;
+
+  /** PostgreSQL: statement_timeout, the server cancels a statement running longer. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  DB_STATEMENT_TIMEOUT_MS = 5000;
+
+  /** PostgreSQL: longest wait for a query's answer on the client side (a frozen server or network). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  DB_QUERY_TIMEOUT_MS = 6000;
+
+  /** PostgreSQL: TCP keepalive probes start after this much idle time on a pooled connection. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  DB_KEEPALIVE_DELAY_MS = 10000;
+
+  /** SIGTERM/SIGINT: in-flight requests finish and connections close within this, then the process exits. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  SHUTDOWN_TIMEOUT_SECONDS = 10;
+
   @IsOptional()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import Redis from 'ioredis';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { AppConfig } from 'src/config/app-config';
 
@@ -37,6 +38,10 @@ export class RateLimitStorage
   private readonly redis: Redis | null;
   private readonly shared: ThrottlerStorageRedisService | null;
   private lastWarning = 0;
+  private bootstrap: Promise<void> | null = null;
+  /** CLIENT SETNAME of this instance's one connection (visible in Redis' CLIENT LIST). */
+  readonly connectionName = `mcp-oauth:rate-limit:${process.pid}:${randomBytes(4).toString('hex')}`;
+  private shutdown: Promise<void> | null = null;
 
   constructor(config: AppConfig) {
     if (!config.redisUrl) {
@@ -51,6 +56,7 @@ export class RateLimitStorage
       commandTimeout: COMMAND_TIMEOUT_MS,
       connectTimeout: CONNECT_WAIT_MS,
       lazyConnect: true,
+      connectionName: this.connectionName,
     });
     // Only the error's code: a message could carry the URL, and REDIS_URL may hold a password.
     this.redis.on('error', (err: NodeJS.ErrnoException) => this.warn('redis error', err));
@@ -62,19 +68,47 @@ export class RateLimitStorage
     return this.redis?.status === 'ready';
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.redis) return;
-    this.redis
-      .connect()
-      .catch((err: NodeJS.ErrnoException) => this.warn('redis connect failed', err));
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, CONNECT_WAIT_MS).unref());
-    await Promise.race([once(this.redis, 'ready').then(() => undefined), timeout]).catch(
-      () => undefined,
-    );
+  /**
+   * Connects once. Nest calls this hook once per provider token that resolves to this instance,
+   * and ThrottlerModule registers it again as its storage: the second call must neither connect
+   * again (a false "connect failed") nor wait for a "ready" that already happened.
+   */
+  onApplicationBootstrap(): Promise<void> {
+    this.bootstrap ??= this.connect();
+    return this.bootstrap;
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    this.shutdown ??= this.disconnect();
+    return this.shutdown;
+  }
+
+  /** Whether Redis answers a PING within the command timeout (readiness). */
+  async ping(): Promise<boolean> {
+    if (!this.redis || !this.usingRedis) return false;
+    try {
+      return (await this.redis.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  private async connect(): Promise<void> {
+    const redis = this.redis;
+    if (!redis) return;
+    const ready = once(redis, 'ready').then(() => undefined);
+    redis.connect().catch((err: NodeJS.ErrnoException) => this.warn('redis connect failed', err));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CONNECT_WAIT_MS);
+      timer.unref();
+    });
+    await Promise.race([ready, timeout]).catch(() => undefined);
+    clearTimeout(timer);
     if (!this.usingRedis) this.warn('redis not ready: rate limits count per instance until it is');
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  private async disconnect(): Promise<void> {
     this.memory.onApplicationShutdown();
     if (!this.redis) return;
     await this.redis.quit().catch(() => this.redis?.disconnect());

@@ -35,11 +35,7 @@ export class HealthController {
     const { up, result } = await this.readiness.check();
     const rows = Object.entries(result.details).map(
       ([name, detail]) =>
-        html`<tr>
-          <td>${name}</td>
-          <td class="${detail.status === 'up' ? '' : 'error'}">${detail.status}</td>
-          <td class="muted">${typeof detail.message === 'string' ? detail.message : ''}</td>
-        </tr>`,
+        html`<tr><td>${name}</td><td class="${detail.status === 'up' ? '' : 'error'}">${detail.status}</td><td class="muted">${typeof detail.message === 'string' ? detail.message : ''}</td></tr>`,
     );
     const body = html`<h1>${up ? 'Ready' : 'Not ready'}</h1>
       <p>

@@ -21,10 +21,10 @@ async function bootstrap(): Promise<void> {
     }
     throw err;
   }
-  const logger = new JsonLogger(env.LOG_LEVEL);
+  const logger = new JsonLogger(env.LOG_LEVEL, undefined, env.LOG_FORMAT);
   const { AppModule } = await import('./app.module');
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger, bodyParser: false });
-  setupApp(app);
+  setupApp(app, { logger });
   const config = app.get(AppConfig);
   await app.listen(config.port, config.host);
   logger.log(
@@ -38,6 +38,8 @@ async function bootstrap(): Promise<void> {
     'Bootstrap',
   );
   if (config.seedDemo) {
+    // The JSON lines before it are written asynchronously: let them out first.
+    await new Promise<void>((resolve) => logger.pino.flush(() => resolve()));
     process.stdout.write(
       [
         '',

@@ -47,14 +47,30 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
   private dropped = 0;
   private lastDropWarning = 0;
   private closed = false;
+  private readonly observers: Array<(event: AuditRecord) => void> = [];
 
   constructor(
     private readonly repository: AuditEventsRepository,
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Calls `observer` with every event recorded from now on, synchronously (keep it cheap; it must
+   * not throw). The metrics follow the trail this way (src/observability).
+   */
+  observe(observer: (event: AuditRecord) => void): void {
+    this.observers.push(observer);
+  }
+
   /** Queues one event (details redacted). Never throws, never waits for the database. */
   record(event: AuditRecord): void {
+    for (const observer of this.observers) {
+      try {
+        observer(event);
+      } catch {
+        // an observer (metrics) never costs an audit event
+      }
+    }
     try {
       if (this.closed) {
         this.drop(1, 'audit service is shut down');

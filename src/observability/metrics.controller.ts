@@ -27,8 +27,10 @@ export class MetricsController {
     if (access === 'token_required') throw new BearerError(undefined, undefined, { realm: 'metrics' });
     if (access === 'bad_token') throw new BearerError('invalid_token', 'invalid metrics token', { realm: 'metrics' });
     const { contentType, body } = await this.metrics.render();
+    // Exactly the exposition format's content type (express's send() would insert a charset).
+    res.status(200);
     res.setHeader('Content-Type', contentType);
     res.setHeader('Cache-Control', 'no-store');
-    res.status(200).send(body);
+    res.end(body);
   }
 }

@@ -142,6 +142,8 @@ describe('Metrics and access log (e2e)', () => {
         'mcp_oauth_audit_events_dropped_total',
         'mcp_oauth_audit_events_total',
         'process_cpu_seconds_total',
+        'process_resident_memory_bytes',
+        'nodejs_eventloop_lag_p99_seconds',
       ]) {
         expect(metrics).toContain(`# TYPE ${family} `);
       }

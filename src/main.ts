@@ -38,9 +38,8 @@ async function bootstrap(): Promise<void> {
     'Bootstrap',
   );
   if (config.seedDemo) {
-    // The JSON lines before it are written asynchronously: let them out first.
-    await new Promise<void>((resolve) => logger.pino.flush(() => resolve()));
-    process.stdout.write(
+    // Through the logger's stream: log lines are written asynchronously, the banner goes after them.
+    logger.raw(
       [
         '',
         `  Issuer:          ${config.issuer}`,

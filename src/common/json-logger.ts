@@ -38,8 +38,12 @@ const STARTUP_CONTEXTS: ReadonlySet<string> = new Set([
  */
 export class JsonLogger implements LoggerService {
   readonly pino: Pino;
+  private readonly out: DestinationStream;
+  private readonly rawWrite: (text: string) => void;
 
   constructor(level: LogLevel = 'log', sink?: LogSink, format: LogFormat = 'json') {
+    this.out = destination(sink, format);
+    this.rawWrite = sink ?? (format === 'pretty' ? (text) => process.stdout.write(text) : (text) => this.out.write(text));
     this.pino = pino(
       {
         level: PINO_LEVEL[level] ?? 'info',
@@ -47,8 +51,13 @@ export class JsonLogger implements LoggerService {
         timestamp: pino.stdTimeFunctions.isoTime,
         formatters: { level: (label) => ({ level: label }) },
       },
-      destination(sink, format),
+      this.out,
     );
+  }
+
+  /** Writes text as is (the start-up banner), in order with the log lines before it. */
+  raw(text: string): void {
+    this.rawWrite(text);
   }
 
   setLogLevels(levels: LogLevel[]): void {

@@ -11,8 +11,8 @@ const COLORS: Record<string, string> = {
 const RESET = '\x1b[0m';
 const DIM = '\x1b[2m';
 
-/** Fields shown in the line's head, not repeated as key=value. */
-const HEAD = new Set(['time', 'level', 'msg', 'context', 'requestId', 'stack']);
+/** Fields shown in the line's head (an access line's msg is "METHOD route status"), not repeated as key=value. */
+const HEAD = new Set(['time', 'level', 'msg', 'context', 'requestId', 'stack', 'method', 'route', 'status']);
 
 export function prettyLine(json: string, color: boolean): string {
   let entry: Record<string, unknown>;

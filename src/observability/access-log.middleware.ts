@@ -36,8 +36,12 @@ function accessEntry(req: Request, res: Response): Record<string, unknown> {
  * serializers (headers, query) are replaced; `accessEntry` picks every field explicitly.
  */
 export function accessLogMiddleware(logger: JsonLogger): RequestHandler {
+  const base = logger.pino;
+  // pino-http builds the line before pino checks the level: below info (LOG_LEVEL=warn, error),
+  // skip the work for the successful requests that would not be written.
+  const quiet = () => !base.isLevelEnabled('info');
   const middleware = pinoHttp({
-    logger: logger.pino,
+    logger: base,
     // requestIdMiddleware has run: reuse its id (a well-formed X-Request-Id, else a UUID).
     genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? '',
     quietReqLogger: true,
@@ -47,15 +51,14 @@ export function accessLogMiddleware(logger: JsonLogger): RequestHandler {
     customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
     customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
       err || res.statusCode >= 500 ? 'error' : 'info',
-    customSuccessObject: (req: IncomingMessage, res: ServerResponse, value: { durationMs?: number }) => ({
-      ...accessEntry(req as Request, res as Response),
-      durationMs: value.durationMs,
-    }),
+    customSuccessObject: (req: IncomingMessage, res: ServerResponse, value: { durationMs?: number }) =>
+      quiet() ? {} : { ...accessEntry(req as Request, res as Response), durationMs: value.durationMs },
     customErrorObject: (req: IncomingMessage, res: ServerResponse, _err: Error, value: { durationMs?: number }) => ({
       ...accessEntry(req as Request, res as Response),
       durationMs: value.durationMs,
     }),
-    customSuccessMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${routeOf(req as Request)} ${res.statusCode}`,
+    customSuccessMessage: (req: IncomingMessage, res: ServerResponse) =>
+      quiet() ? '' : `${req.method} ${routeOf(req as Request)} ${res.statusCode}`,
     customErrorMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${routeOf(req as Request)} ${res.statusCode}`,
   });
   return middleware as unknown as RequestHandler;

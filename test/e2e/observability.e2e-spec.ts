@@ -122,6 +122,7 @@ describe('Metrics and access log (e2e)', () => {
         .send({ grant_type: 'client_credentials' })
         .expect(401);
       await request(t.http).get(`/admin/clients/${DEMO_CLIENT.clientId}`).expect(401);
+      await request(t.http).post('/token').type('form').send({ grant_type: 'password', password: 'pw-in-a-form-123' }).expect(401);
 
       const metrics = (await request(t.http).get('/metrics').expect(200)).text;
       for (const family of [
@@ -153,6 +154,8 @@ describe('Metrics and access log (e2e)', () => {
       expect(metrics).toContain('mcp_oauth_token_requests_total{grant_type="refresh_token",outcome="success"} 1');
       expect(metrics).toContain('mcp_oauth_token_requests_total{grant_type="client_credentials",outcome="invalid_client"} 1');
       expect(metrics).toContain('mcp_oauth_token_requests_total{grant_type="refresh_token",outcome="invalid_grant"} 1');
+      expect(metrics).toContain('mcp_oauth_token_requests_total{grant_type="other",outcome="invalid_client"} 1');
+      expect(metrics).toContain('http_requests_total{method="POST",route="/token",status="401"} 1');
       expect(metrics).toContain('mcp_oauth_authorization_code_replays_total 1');
       expect(metrics).toContain('mcp_oauth_refresh_token_replays_total 1');
       expect(metrics).toContain('mcp_oauth_login_failures_total{reason="bad_password"} 1');
@@ -175,6 +178,7 @@ describe('Metrics and access log (e2e)', () => {
         'refreshed access token': refreshed.body.access_token,
         'refreshed refresh token': refreshed.body.refresh_token,
         'metrics token': METRICS_TOKEN,
+        'password in a form': 'pw-in-a-form-123',
       };
       const leaks: string[] = [];
       for (const [name, secret] of Object.entries(secrets)) {

@@ -19,8 +19,9 @@ function accessEntry(req: Request, res: Response): Record<string, unknown> {
   const entry: Record<string, unknown> = {
     method: req.method,
     route,
-    // The path without its query string (a query may carry a code or a token).
-    path: clean(req.path),
+    // The path without its query string (a query may carry a code or a token); a path that is the
+    // route pattern itself (no parameters) needs no redaction.
+    path: req.path === route ? route : clean(req.path),
     status: res.statusCode,
   };
   const error = errorCodeOf(res);

@@ -159,6 +159,15 @@ describe('Metrics and access log (e2e)', () => {
       expect(metrics).toContain('mcp_oauth_authorization_code_replays_total 1');
       expect(metrics).toContain('mcp_oauth_refresh_token_replays_total 1');
       expect(metrics).toContain('mcp_oauth_login_failures_total{reason="bad_password"} 1');
+      if (t.config.db.kind === 'postgres') {
+        // The replays revoked the grant: its notice went out over LISTEN/NOTIFY and came back.
+        let lag = metrics;
+        for (let i = 0; i < 20 && !/lag_seconds_count\{source="self"\} [1-9]/.test(lag); i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          lag = (await request(t.http).get('/metrics').expect(200)).text;
+        }
+        expect(lag).toMatch(/mcp_oauth_revocation_broadcast_lag_seconds_count\{source="self"\} [1-9]/);
+      }
       // Route patterns, never raw paths (no client id, no query string).
       expect(metrics).toContain('route="/admin/clients/:id"');
       expect(metrics).not.toContain(`/admin/clients/${DEMO_CLIENT.clientId}`);

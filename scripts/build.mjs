@@ -28,7 +28,13 @@ function sources(dir) {
 
 async function compile(file) {
   const target = join(OUT, relative(SRC, file)).replace(/\.ts$/, '.js');
-  const { code, map } = await transformFile(file, swcOptions(file, true));
+  const options = {
+    ...swcOptions(file, true),
+    // The map points at the source relative to the output (src/ sits next to dist/), without a copy of it.
+    sourceFileName: relative(dirname(target), file),
+    inlineSourcesContent: false,
+  };
+  const { code, map } = await transformFile(file, options);
   mkdirSync(dirname(target), { recursive: true });
   const mapName = `${target.split('/').pop()}.map`;
   writeFileSync(target, `${code}\n//# sourceMappingURL=${mapName}\n`);

@@ -36,7 +36,7 @@ export class OAuthErrorFilter implements ExceptionFilter {
     }
     const error = this.toOAuthError(exception, req);
     // For the access log and the token metrics (src/observability/request-facts.ts).
-    res.locals.oauthError = error.code;
+    if (res.locals) res.locals.oauthError = error.code;
     for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
 
     if (error.redirect) return this.redirect(res, req, error);

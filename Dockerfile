@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
+# Node 20.19+ and npm 11, as the README says (the node:20 images ship npm 10).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+RUN npm install -g npm@11.19.1
 COPY package.json package-lock.json ./
 # postinstall (scripts/pglite-template.mjs) prepares the embedded database template
 COPY scripts ./scripts

@@ -20,9 +20,9 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { conformanceCli } from './conformance-cli.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(ROOT, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
 const SHIM = join(ROOT, 'scripts/node20-globsync.mjs');
 
 /** Node flags for the conformance CLI: the globSync shim below Node 22 (MCP.md §3.1). */
@@ -168,7 +168,7 @@ export async function runAuthorizationSuite({
   clientId ??= await registerPublicClient(issuer, `http://127.0.0.1:${port}/callback`);
   const args = [
     ...conformanceNodeArgs(),
-    CLI,
+    conformanceCli(),
     'authorization',
     '--url',
     issuer,

@@ -20,9 +20,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { conformanceNodeArgs, freePort, runAuthorizationSuite } from './conformance-auth.mjs';
+import { conformanceCli } from './conformance-cli.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(ROOT, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
 const BASELINE = join(ROOT, 'conformance-baseline.yml');
 const RESULTS = join(ROOT, 'artifacts/conformance');
 const SPEC = process.env.CONFORMANCE_SPEC ?? '2025-11-25';
@@ -143,7 +143,7 @@ async function main() {
       process.execPath,
       [
         ...conformanceNodeArgs(),
-        CLI,
+        conformanceCli(),
         'server',
         '--url',
         `${server.issuer}/conformance/mcp`,

@@ -22,10 +22,10 @@ async function bootstrap(): Promise<void> {
     }
     throw err;
   }
-  const logger = new JsonLogger(env.LOG_LEVEL);
+  const logger = new JsonLogger(env.LOG_LEVEL, undefined, env.LOG_FORMAT);
   const { AppModule } = await import('./app.module');
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger, bodyParser: false });
-  setupApp(app);
+  setupApp(app, { logger });
   const config = app.get(AppConfig);
   installGracefulShutdown(app, logger);
   await app.listen(config.port, config.host);
@@ -40,7 +40,8 @@ async function bootstrap(): Promise<void> {
     'Bootstrap',
   );
   if (config.seedDemo) {
-    process.stdout.write(
+    // Through the logger's stream: log lines are written asynchronously, the banner goes after them.
+    logger.raw(
       [
         '',
         `  Issuer:          ${config.issuer}`,

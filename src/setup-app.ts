@@ -3,6 +3,7 @@ import cookieParser from 'cookie-parser';
 import express, { NextFunction, Request, Response } from 'express';
 import { setupAdminOpenApi } from './admin/admin-openapi';
 import { publicCorsMiddleware } from './common/cors.middleware';
+import { JsonLogger } from './common/json-logger';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { securityHeaders } from './common/security-headers';
 import { AppConfig } from './config/app-config';
@@ -14,6 +15,9 @@ import {
 } from './oauth/errors/oauth-error.filter';
 import { rejectNulBytes } from './oauth/reject-nul-bytes.middleware';
 import { createValidationPipe } from './oauth/validation';
+import { accessLogMiddleware } from './observability/access-log.middleware';
+import { MetricsService } from './observability/metrics.service';
+import { requestMetricsMiddleware } from './observability/request-metrics.middleware';
 
 /** Body size limits for every parser (SECURITY: hostile input). */
 export const BODY_LIMIT = '64kb';
@@ -32,13 +36,21 @@ function discardOtherBodies(req: Request, res: Response, next: NextFunction): vo
  * Everything main.ts applies to the Nest application; e2e tests call the same function so they
  * exercise the real stack.
  */
-export function setupApp(app: NestExpressApplication): NestExpressApplication {
+export function setupApp(
+  app: NestExpressApplication,
+  options: { logger?: JsonLogger } = {},
+): NestExpressApplication {
   const config = app.get(AppConfig);
+  // The access log writes through the application's logger (main.ts passes it); without one, a
+  // logger of the configured level and format on stdout.
+  const logger = options.logger ?? new JsonLogger(config.logLevel, undefined, config.logFormat);
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // RFC 6749 §3.2 token requests are forms; "extended: false" keeps parameters flat strings
   // (duplicates arrive as arrays, which the endpoints reject).
   app.use(requestIdMiddleware);
+  app.use(accessLogMiddleware(logger));
+  if (config.metrics.enabled) app.use(requestMetricsMiddleware(app.get(MetricsService)));
   app.use(securityHeaders({ https: config.issuer.startsWith('https://') }));
   app.use(publicCorsMiddleware);
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 100 }));

@@ -60,6 +60,7 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
   private retryDelay = AUDIT_RETRY_DELAY_MS;
   private waitingForDatabase = false;
   private closed = false;
+  private readonly observers: Array<(event: AuditRecord) => void> = [];
 
   constructor(
     private readonly repository: AuditEventsRepository,
@@ -67,8 +68,23 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
     @Optional() private readonly availability?: DatabaseAvailability,
   ) {}
 
+  /**
+   * Calls `observer` with every event recorded from now on, synchronously (keep it cheap; it must
+   * not throw). The metrics follow the trail this way (src/observability).
+   */
+  observe(observer: (event: AuditRecord) => void): void {
+    this.observers.push(observer);
+  }
+
   /** Queues one event (details redacted). Never throws, never waits for the database. */
   record(event: AuditRecord): void {
+    for (const observer of this.observers) {
+      try {
+        observer(event);
+      } catch {
+        // an observer (metrics) never costs an audit event
+      }
+    }
     try {
       if (this.closed) {
         this.drop(1, 'audit service is shut down');

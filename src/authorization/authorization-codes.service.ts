@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from 'src/audit/audit.service';
 import { Clock } from 'src/common/clock';
 import { sha256Hex } from 'src/common/hashing';
 import { RandomSource } from 'src/common/random';
@@ -30,6 +31,7 @@ export class AuthorizationCodesService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly random: RandomSource,
+    private readonly audit: AuditService,
   ) {}
 
   /** Starts a grant (the token family) and returns a new code bound to everything the request said. */
@@ -72,6 +74,13 @@ export class AuthorizationCodesService {
     const existing = await this.codes.findByHash(hash);
     if (!existing) return { ok: false, reason: 'unknown' };
     await this.grants.revoke(existing.grantId, 'code_replay');
+    this.audit.record({
+      type: 'code.replayed',
+      outcome: 'failure',
+      userId: existing.userId,
+      clientId: existing.clientId,
+      details: { grant_id: existing.grantId, family_revoked: true },
+    });
     return { ok: false, reason: 'replayed' };
   }
 }

@@ -14,6 +14,11 @@ export class PasswordHasher {
     private readonly maxConcurrent = Math.max(1, availableParallelism()),
   ) {}
 
+  /** Hashes running and waiting for a slot (for metrics: the bcrypt queue). */
+  stats(): { active: number; queued: number } {
+    return { active: this.active, queued: this.queue.length };
+  }
+
   hash(plain: string): Promise<string> {
     return this.run(() => bcrypt.hash(plain, this.cost));
   }

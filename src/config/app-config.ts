@@ -31,6 +31,9 @@ export class AppConfig {
   readonly appSecret: string;
   readonly seedDemo: boolean;
   readonly logLevel: EnvSchema['LOG_LEVEL'];
+  readonly logFormat: EnvSchema['LOG_FORMAT'];
+  /** GET /metrics: on/off, and the bearer token non-loopback callers need (null: loopback only). */
+  readonly metrics: { enabled: boolean; token: string | null };
   readonly trustProxy: boolean | number | string;
   readonly rateLimit: RateLimitConfig;
   readonly loginLockout: LoginLockoutConfig;
@@ -86,6 +89,8 @@ export class AppConfig {
     this.appSecret = appSecret;
     this.seedDemo = env.SEED_DEMO ?? env.NODE_ENV !== 'production';
     this.logLevel = env.LOG_LEVEL;
+    this.logFormat = env.LOG_FORMAT;
+    this.metrics = { enabled: env.METRICS_ENABLED, token: env.METRICS_TOKEN ?? null };
     this.trustProxy = parseTrustProxy(env.TRUST_PROXY);
     this.rateLimit = rateLimitConfig(env);
     this.loginLockout = loginLockoutConfig(env);

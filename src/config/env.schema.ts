@@ -63,6 +63,7 @@ export const SECRET_ENV_NAMES: ReadonlySet<string> = new Set([
   'REDIS_URL',
   'ADMIN_CLIENT_SECRET',
   'REGISTRATION_INITIAL_ACCESS_TOKEN',
+  'METRICS_TOKEN',
 ]);
 
 /**
@@ -82,7 +83,11 @@ export class EnvSchema {
   @IsString()
   HOST = '0.0.0.0';
 
-  /** The issuer identifier (RFC 8414 §2): scheme + host (+ path), no trailing slash, no query. */
+  /**
+   * The issuer identifier (RFC 8414 §2): scheme + host (+ path), no trailing slash, no query.
+   * Unset: `http://localhost:<PORT>`, or `http://<HOST>:<PORT>` when HOST is not a wildcard
+   * (`defaultIssuer` in validate-env.ts).
+   */
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   @Matches(/^[^?#]*[^/?#]$/, { message: 'ISSUER must not end with a slash or carry a query or fragment' })
   ISSUER = 'http://localhost:8000';
@@ -191,6 +196,23 @@ export class EnvSchema {
 
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  /** `json`: one JSON object per line (production, log shippers); `pretty`: readable lines for development. */
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT: 'json' | 'pretty' = 'json';
+
+  /** Serve Prometheus metrics at GET /metrics (loopback callers, or METRICS_TOKEN). */
+  @Transform(toBool)
+  @IsBoolean()
+  METRICS_ENABLED = true;
+
+  /** Bearer token that lets non-loopback callers (a Prometheus elsewhere) read /metrics. Secret. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'METRICS_TOKEN must be at least 32 characters' })
+  @MaxLength(512)
+  @Matches(/^[\x21-\x7e]+$/, { message: 'METRICS_TOKEN must be printable ASCII without spaces' })
+  METRICS_TOKEN?: string;
 
   /** Express "trust proxy" value: false, a hop count, or a list of addresses/subnets. */
   @IsString()

@@ -22,6 +22,7 @@ export function validateEnv(raw: Record<string, string | undefined>): EnvSchema 
     'REGISTRATION_INITIAL_ACCESS_TOKEN',
     'ADMIN_CLIENT_ID',
     'ADMIN_CLIENT_SECRET',
+    'METRICS_TOKEN',
   ]);
   const picked: Record<string, string> = {};
   for (const name of known) {
@@ -29,6 +30,7 @@ export function validateEnv(raw: Record<string, string | undefined>): EnvSchema 
     if (value !== undefined && value !== '') picked[name] = value;
   }
   const env = plainToInstance(EnvSchema, picked, { exposeDefaultValues: true });
+  if (picked.ISSUER === undefined) env.ISSUER = defaultIssuer(env.HOST, env.PORT);
   const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: true });
   const problems = errors.map((e) => {
     // Constraint messages are ours or class-validator's and describe the rule, not the value.
@@ -63,6 +65,22 @@ function registrationProblems(env: EnvSchema): string[] {
     }
   }
   return problems;
+}
+
+/** Addresses that mean "every interface": the issuer then names localhost. */
+const WILDCARD_HOSTS: ReadonlySet<string> = new Set(['0.0.0.0', '::', '[::]', '::0', '*']);
+
+/**
+ * The issuer when ISSUER is unset: the address the server listens on, as a browser on the same
+ * machine reaches it (`http://localhost:<PORT>`, or `http://<HOST>:<PORT>` for a specific HOST).
+ * A malformed HOST or PORT is reported by its own rule; the issuer then stays a valid URL.
+ */
+export function defaultIssuer(host: unknown, port: unknown): string {
+  const p = typeof port === 'number' && Number.isInteger(port) && port > 0 && port <= 65535 ? port : 8000;
+  let h = typeof host === 'string' ? host.trim() : '';
+  if (h === '' || WILDCARD_HOSTS.has(h) || !/^[A-Za-z0-9.:\-\[\]]+$/.test(h)) h = 'localhost';
+  else if (h.includes(':') && !h.startsWith('[')) h = `[${h}]`;
+  return `http://${h}:${p}`;
 }
 
 function isHttpsOrLoopback(issuer: string): boolean {

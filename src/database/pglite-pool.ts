@@ -38,6 +38,17 @@ export function createPglitePoolClass(handle: {
       super();
     }
 
+    /** node-postgres Pool's counters, for metrics: one connection, busy or idle, and the queue. */
+    get totalCount(): number {
+      return this.ended ? 0 : 1;
+    }
+    get idleCount(): number {
+      return this.ended || this.busy ? 0 : 1;
+    }
+    get waitingCount(): number {
+      return this.waiters.length;
+    }
+
     connect(callback: (err: Error | null, client: unknown, release: () => void) => void): void {
       const grant = () => {
         db().then(

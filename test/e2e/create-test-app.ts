@@ -60,11 +60,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   let builder = Test.createTestingModule({ imports: [AppModule] }).overrideProvider(AppConfig).useValue(config);
   if (options.override) builder = options.override(builder);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
-    bodyParser: false,
-    logger: new JsonLogger(config.logLevel, sink),
-  });
-  setupApp(app);
+  const logger = new JsonLogger(config.logLevel, sink);
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger });
+  setupApp(app, { logger });
   await app.init();
   return {
     app,

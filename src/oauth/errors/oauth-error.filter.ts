@@ -44,6 +44,8 @@ export class OAuthErrorFilter implements ExceptionFilter {
       return;
     }
     const error = this.toOAuthError(exception, req);
+    // For the access log and the token metrics (src/observability/request-facts.ts).
+    if (res.locals) res.locals.oauthError = error.code;
     for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
 
     if (error.redirect) return this.redirect(res, req, error);

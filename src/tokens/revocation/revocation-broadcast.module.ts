@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from 'src/config/app-config';
+import { MetricsService } from 'src/observability/metrics.service';
 import { KeysModule } from 'src/tokens/keys/keys.module';
 import { RevocationChecker } from 'src/tokens/keys/revocation-checker';
 import { PgNotifyTransport } from './pg-notify.transport';
@@ -19,25 +20,35 @@ import { TransportRevocationBroadcaster } from './transport-revocation-broadcast
     RevocationNoticesRepository,
     {
       provide: RevocationBroadcaster,
-      inject: [AppConfig, RevocationChecker, RevocationNoticesRepository],
+      inject: [
+        AppConfig,
+        RevocationChecker,
+        RevocationNoticesRepository,
+        { token: MetricsService, optional: true },
+      ],
       useFactory: (
         config: AppConfig,
         checker: RevocationChecker,
         notices: RevocationNoticesRepository,
+        metrics?: MetricsService,
       ): RevocationBroadcaster => {
+        const onLag = metrics
+          ? (seconds: number, source: 'self' | 'peer') => metrics.observeRevocationLag(seconds, source)
+          : undefined;
         if (config.redisUrl) {
           // One Redis may serve several deployments: the issuer keeps their notices apart.
           const channel = `${REVOCATION_CHANNEL}:${config.issuer}`;
           return new TransportRevocationBroadcaster(
             new RedisPubSubTransport(config.redisUrl, channel),
             checker,
+            onLag,
           );
         }
         if (config.db.kind === 'postgres') {
           const transport = new PgNotifyTransport(config.db.url, REVOCATION_CHANNEL, (c, p) =>
             notices.notify(c, p),
           );
-          return new TransportRevocationBroadcaster(transport, checker);
+          return new TransportRevocationBroadcaster(transport, checker, onLag);
         }
         return new LocalRevocationBroadcaster();
       },

@@ -3,6 +3,8 @@ export interface RevocationNotice {
   kind: 'jti' | 'grant';
   id: string;
   origin: string;
+  /** When it was sent (ms since the epoch), for the broadcast-lag metric; absent from older senders. */
+  sentAt?: number;
 }
 
 /** Well above any jti (≤ 64), grant id (uuid) or instance id we produce. */
@@ -12,7 +14,7 @@ const MAX_FIELD_LENGTH = 128;
 export const REVOCATION_CHANNEL = 'mcp_oauth_revocation';
 
 export function encodeNotice(notice: RevocationNotice): string {
-  return JSON.stringify({ kind: notice.kind, id: notice.id, origin: notice.origin });
+  return JSON.stringify({ kind: notice.kind, id: notice.id, origin: notice.origin, sentAt: notice.sentAt });
 }
 
 /** The notice in `payload`, or null when it is not one of ours (wrong shape, too long, not JSON). */
@@ -25,10 +27,12 @@ export function parseNotice(payload: unknown): RevocationNotice | null {
     return null;
   }
   if (!value || typeof value !== 'object') return null;
-  const { kind, id, origin } = value as Record<string, unknown>;
+  const { kind, id, origin, sentAt } = value as Record<string, unknown>;
   if (kind !== 'jti' && kind !== 'grant') return null;
   if (!isField(id) || !isField(origin)) return null;
-  return { kind, id, origin };
+  const notice: RevocationNotice = { kind, id, origin };
+  if (typeof sentAt === 'number' && Number.isFinite(sentAt)) notice.sentAt = sentAt;
+  return notice;
 }
 
 function isField(v: unknown): v is string {

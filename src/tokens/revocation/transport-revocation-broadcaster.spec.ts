@@ -53,8 +53,8 @@ describe(TransportRevocationBroadcaster.name, () => {
     await sut.tokenRevoked('jti-1');
     await sut.grantRevoked('grant-1');
     expect(transport.published.map((p) => JSON.parse(p))).toEqual([
-      { kind: 'jti', id: 'jti-1', origin: sut.instanceId },
-      { kind: 'grant', id: 'grant-1', origin: sut.instanceId },
+      { kind: 'jti', id: 'jti-1', origin: sut.instanceId, sentAt: expect.any(Number) },
+      { kind: 'grant', id: 'grant-1', origin: sut.instanceId, sentAt: expect.any(Number) },
     ]);
   });
 
@@ -64,15 +64,33 @@ describe(TransportRevocationBroadcaster.name, () => {
     expect(sent().map((n) => n.id)).toEqual(['j1', 'j2', 'j1']);
 
     await Promise.all([sut.tokenRevoked('j3'), sut.grantRevoked('g1'), sut.grantRevoked('g2')]);
-    expect(sent()).toEqual([{ kind: 'grant', id: 'g1', origin: sut.instanceId }]);
+    expect(sent()).toEqual([{ kind: 'grant', id: 'g1', origin: sut.instanceId, sentAt: expect.any(Number) }]);
 
     const many = Array.from({ length: MAX_SEPARATE_NOTICES + 1 }, (_, i) => `jti-${i}`);
     await Promise.all(many.map((j) => sut.tokenRevoked(j)));
-    expect(sent()).toEqual([{ kind: 'grant', id: 'jti-0', origin: sut.instanceId }]);
+    expect(sent()).toEqual([{ kind: 'grant', id: 'jti-0', origin: sut.instanceId, sentAt: expect.any(Number) }]);
 
     await sut.grantRevoked('g3');
     await sut.grantRevoked('g4');
     expect(sent().map((n) => n.id)).toEqual(['g3', 'g4']);
+  });
+
+  it('should report how long each notice took to arrive, its own (same clock) and the others\'', () => {
+    const lags: Array<[number, string]> = [];
+    const observed = new TransportRevocationBroadcaster(
+      transport,
+      revocations as unknown as RevocationChecker,
+      (seconds, source) => lags.push([seconds, source]),
+    );
+    const now = Date.now();
+    observed.receive(encodeNotice({ kind: 'jti', id: 'j1', origin: observed.instanceId, sentAt: now - 20 }));
+    observed.receive(encodeNotice({ kind: 'jti', id: 'j2', origin: 'other', sentAt: now - 1500 }));
+    observed.receive(encodeNotice({ kind: 'jti', id: 'j3', origin: 'older-sender' }));
+    expect(lags.map(([, source]) => source)).toEqual(['self', 'peer']);
+    expect(lags[0][0]).toBeGreaterThanOrEqual(0.02);
+    expect(lags[0][0]).toBeLessThan(1);
+    expect(lags[1][0]).toBeGreaterThanOrEqual(1.5);
+    expect(revocations.markRevoked.mock.calls.map(([id]) => id)).toEqual(['j2', 'j3']);
   });
 
   it('should publish only after every caller of the batch has asked', async () => {
@@ -92,7 +110,7 @@ describe(TransportRevocationBroadcaster.name, () => {
   });
 
   it('should ignore its own notices and malformed ones', () => {
-    transport.handlers!.onMessage(encodeNotice({ kind: 'jti', id: 'x', origin: sut.instanceId }));
+    transport.handlers!.onMessage(encodeNotice({ kind: 'jti', id: 'x', origin: sut.instanceId, sentAt: expect.any(Number) }));
     transport.handlers!.onMessage('{"kind":"nope"}');
     expect(revocations.markRevoked).not.toHaveBeenCalled();
     expect(revocations.invalidateAll).not.toHaveBeenCalled();

@@ -35,6 +35,8 @@ export class TransportRevocationBroadcaster
   constructor(
     private readonly transport: RevocationTransport,
     private readonly checker: RevocationChecker,
+    /** Told how long each notice took to arrive (the revocation broadcast lag metric). */
+    private readonly onLag?: (seconds: number, source: 'self' | 'peer') => void,
   ) {
     super();
   }
@@ -65,7 +67,9 @@ export class TransportRevocationBroadcaster
       this.logger.warn({ msg: 'ignored a malformed revocation notice' });
       return;
     }
-    if (notice.origin === this.instanceId) return;
+    const own = notice.origin === this.instanceId;
+    if (notice.sentAt !== undefined && this.onLag) this.onLag((Date.now() - notice.sentAt) / 1000, own ? 'self' : 'peer');
+    if (own) return;
     if (notice.kind === 'jti') this.checker.markRevoked(notice.id);
     else this.checker.invalidateAll();
   }
@@ -88,7 +92,7 @@ export class TransportRevocationBroadcaster
     const notices: Pending[] = collapse
       ? [batch.find((n) => n.kind === 'grant') ?? { kind: 'grant', id: batch[0].id }]
       : batch;
-    await Promise.all(notices.map((n) => this.send({ ...n, origin: this.instanceId })));
+    await Promise.all(notices.map((n) => this.send({ ...n, origin: this.instanceId, sentAt: Date.now() })));
   }
 
   private async send(notice: RevocationNotice): Promise<void> {

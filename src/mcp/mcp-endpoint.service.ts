@@ -1,30 +1,70 @@
-import { Injectable } from '@nestjs/common';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import {
+  type AuthInfo,
+  classifyInboundRequest,
+  createMcpHandler,
+  type McpHttpHandler,
+} from '@modelcontextprotocol/server';
+import {
+  type NodeMcpRequestHandler,
+  NodeStreamableHTTPServerTransport,
+  toNodeHandler,
+} from '@modelcontextprotocol/node';
 import type { Request, Response } from 'express';
 import type { Principal } from 'src/bearer/principal.decorator';
-import { discoverRequestId, JSON_RPC_METHOD_NOT_FOUND, jsonRpcError } from './json-rpc';
-import { McpServerFactory } from './mcp-server.factory';
+import { McpCaller, McpServerFactory } from './mcp-server.factory';
 import { toolCallOrigin } from './tool-call-origin';
 
+const header = (req: Request, name: string): string | undefined => {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
 /**
- * Streamable HTTP (2025-11-25 wire) in stateless mode: a fresh McpServer and transport per POST,
- * JSON responses, no session id (ARCHITECTURE.md §6: no session affinity; the bearer token is
- * re-validated on every request). The SDK checks Accept, Content-Type and MCP-Protocol-Version.
+ * Streamable HTTP at /mcp for both protocol eras on one URL, per request and statelessly
+ * (README "Connecting MCP clients"). Each POST is classified by the SDK's own era decision
+ * (`classifyInboundRequest`, the step `createMcpHandler` and `isLegacyRequest` run):
+ * - 2026-07-28 (a per-request `_meta` envelope claim): the SDK's `createMcpHandler` in strict
+ *   modern mode (server/discover, the `MCP-Protocol-Version`/`Mcp-Method`/`Mcp-Name` headers,
+ *   `resultType`, list `ttlMs`/`cacheScope`, 400 -32020 on a header/body mismatch, 400 -32022 with
+ *   the supported list, 404 -32601 for an unknown method);
+ * - 2025-era (initialize, no claim): a stateless Streamable HTTP transport answering JSON, as
+ *   before (no session id; the bearer token is re-validated on every request).
+ * Both use the same server factory. Host/Origin (McpHttpMiddleware), the bearer token
+ * (BearerTokenGuard) and per-tool scopes (ToolScopeGuard) are checked before this runs; the SDK
+ * validates none of them.
  */
 @Injectable()
-export class McpEndpoint {
-  constructor(private readonly servers: McpServerFactory) {}
+export class McpEndpoint implements OnModuleDestroy {
+  private readonly logger = new Logger('Mcp');
+  private readonly modern: McpHttpHandler;
+  private readonly modernNode: NodeMcpRequestHandler;
+
+  constructor(private readonly servers: McpServerFactory) {
+    const onerror = (error: Error) =>
+      this.logger.debug({ msg: 'mcp request refused or failed', error: error.message });
+    // JSON answers unless a tool emits progress before its result (then SSE).
+    this.modern = createMcpHandler(servers.create, { legacy: 'reject', onerror });
+    this.modernNode = toNodeHandler(this.modern, { onerror });
+  }
 
   async handlePost(req: Request, res: Response, principal: Principal): Promise<void> {
+    const caller: McpCaller = { principal, origin: toolCallOrigin(req, 'mcp') };
+    const auth: AuthInfo = {
+      // The SDK's AuthInfo wants the token; nothing here reads it.
+      token: '',
+      clientId: principal.clientId,
+      scopes: principal.scope,
+      expiresAt: principal.expiresAt,
+      extra: caller as unknown as Record<string, unknown>,
+    };
     // The global body parser has already read the body; the SDK gets it parsed.
     const body: unknown = req.body;
-    const discoverId = discoverRequestId(body);
-    if (discoverId !== undefined) {
-      res.status(404).json(jsonRpcError(discoverId, JSON_RPC_METHOD_NOT_FOUND, 'Method not found'));
-      return;
-    }
-    const server = this.servers.create(principal, toolCallOrigin(req, 'mcp'));
-    const transport = new StreamableHTTPServerTransport({
+    const node = Object.assign(req, { auth });
+    if (!isLegacy(req, body)) return this.modernNode(node, res, body);
+
+    const server = this.servers.create({ era: 'legacy', authInfo: auth });
+    const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
     });
@@ -33,6 +73,23 @@ export class McpEndpoint {
       void server.close();
     });
     await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    await transport.handleRequest(node, res, body);
   }
+
+  onModuleDestroy(): Promise<void> {
+    return this.modern.close();
+  }
+}
+
+/** The SDK's era decision for a parsed POST body; no JSON body at all is 2025-era traffic. */
+function isLegacy(req: Request, body: unknown): boolean {
+  if (body === undefined) return true;
+  const outcome = classifyInboundRequest({
+    httpMethod: 'POST',
+    protocolVersionHeader: header(req, 'mcp-protocol-version'),
+    mcpMethodHeader: header(req, 'mcp-method'),
+    mcpNameHeader: header(req, 'mcp-name'),
+    body,
+  });
+  return outcome.kind === 'legacy';
 }

@@ -407,7 +407,7 @@ describe('MCP SDK clients against the server (e2e)', () => {
     });
   });
 
-  it('should not mount the conformance fixture unless MCP_CONFORMANCE_FIXTURE is on', async () => {
+  it('should have no conformance fixture route (the fixture is test code outside src/)', async () => {
     const res = await fetch(`${issuer}/conformance/mcp`, {
       method: 'POST',
       headers: {

@@ -3,7 +3,10 @@ import {
   type AuthInfo,
   classifyInboundRequest,
   createMcpHandler,
+  type JSONRPCRequest,
   type McpHttpHandler,
+  type Server,
+  SUPPORTED_PROTOCOL_VERSIONS,
 } from '@modelcontextprotocol/server';
 import {
   type NodeMcpRequestHandler,
@@ -13,7 +16,12 @@ import {
 import type { Request, Response } from 'express';
 import type { Principal } from 'src/bearer/principal.decorator';
 import { McpCaller, McpServerFactory } from './mcp-server.factory';
+import { SharedServerTransport } from './shared-server-transport';
 import { toolCallOrigin } from './tool-call-origin';
+
+/** 2025-era methods answered by the shared server: stateless, one JSON response, nothing pushed. */
+const SHARED_METHODS: ReadonlySet<string> = new Set(['tools/call', 'tools/list', 'ping']);
+const LEGACY_VERSIONS: ReadonlySet<string> = new Set(SUPPORTED_PROTOCOL_VERSIONS);
 
 const header = (req: Request, name: string): string | undefined => {
   const value = req.headers[name];
@@ -30,7 +38,12 @@ const header = (req: Request, name: string): string | undefined => {
  *   the supported list, 404 -32601 for an unknown method);
  * - 2025-era (initialize, no claim): a stateless Streamable HTTP transport answering JSON, as
  *   before (no session id; the bearer token is re-validated on every request).
- * Both use the same server factory. Host/Origin (McpHttpMiddleware), the bearer token
+ * Both use the same server factory. The hot 2025-era requests (a well-formed single tools/call,
+ * tools/list or ping) skip building a server and a transport per request: one long-lived server
+ * answers them through SharedServerTransport, with each request's caller as its authInfo; every
+ * other 2025-era request (initialize, notifications, batches, anything the SDK transport must
+ * refuse with its own status) gets a fresh server and the SDK's stateless transport.
+ * Host/Origin (McpHttpMiddleware), the bearer token
  * (BearerTokenGuard) and per-tool scopes (ToolScopeGuard) are checked before this runs; the SDK
  * validates none of them.
  */
@@ -39,6 +52,9 @@ export class McpEndpoint implements OnModuleDestroy {
   private readonly logger = new Logger('Mcp');
   private readonly modern: McpHttpHandler;
   private readonly modernNode: NodeMcpRequestHandler;
+  private readonly shared: Server;
+  private readonly sharedTransport = new SharedServerTransport();
+  private readonly sharedReady: Promise<void>;
 
   constructor(private readonly servers: McpServerFactory) {
     const onerror = (error: Error) =>
@@ -46,6 +62,9 @@ export class McpEndpoint implements OnModuleDestroy {
     // JSON answers unless a tool emits progress before its result (then SSE).
     this.modern = createMcpHandler(servers.create, { legacy: 'reject', onerror });
     this.modernNode = toNodeHandler(this.modern, { onerror });
+    this.shared = servers.create();
+    this.shared.onerror = onerror;
+    this.sharedReady = this.shared.connect(this.sharedTransport);
   }
 
   async handlePost(req: Request, res: Response, principal: Principal): Promise<void> {
@@ -62,6 +81,12 @@ export class McpEndpoint implements OnModuleDestroy {
     const body: unknown = req.body;
     const node = Object.assign(req, { auth });
     if (!isLegacy(req, body)) return this.modernNode(node, res, body);
+    if (isSharedRequest(req, body)) {
+      await this.sharedReady;
+      const response = await this.sharedTransport.exchange(body, auth);
+      res.status(200).json(response);
+      return;
+    }
 
     const server = this.servers.create({ era: 'legacy', authInfo: auth });
     const transport = new NodeStreamableHTTPServerTransport({
@@ -76,8 +101,9 @@ export class McpEndpoint implements OnModuleDestroy {
     await transport.handleRequest(node, res, body);
   }
 
-  onModuleDestroy(): Promise<void> {
-    return this.modern.close();
+  async onModuleDestroy(): Promise<void> {
+    await this.shared.close();
+    await this.modern.close();
   }
 }
 
@@ -92,4 +118,28 @@ function isLegacy(req: Request, body: unknown): boolean {
     body,
   });
   return outcome.kind === 'legacy';
+}
+
+/**
+ * A 2025-era request the shared server may answer: one JSON-RPC request to a method in
+ * SHARED_METHODS, with the Accept, Content-Type and MCP-Protocol-Version the SDK transport would
+ * accept (anything else goes to that transport, which answers with its own 4xx).
+ */
+function isSharedRequest(req: Request, body: unknown): body is JSONRPCRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const message = body as Partial<JSONRPCRequest>;
+  if (message.jsonrpc !== '2.0' || typeof message.method !== 'string') return false;
+  if (!SHARED_METHODS.has(message.method)) return false;
+  if (typeof message.id !== 'string' && typeof message.id !== 'number') return false;
+  if (
+    message.params !== undefined &&
+    (typeof message.params !== 'object' || message.params === null)
+  )
+    return false;
+  const accept = header(req, 'accept') ?? '';
+  if (!accept.includes('application/json') || !accept.includes('text/event-stream')) return false;
+  if (!(header(req, 'content-type') ?? '').toLowerCase().startsWith('application/json'))
+    return false;
+  const version = header(req, 'mcp-protocol-version');
+  return version === undefined || LEGACY_VERSIONS.has(version);
 }

@@ -32,8 +32,8 @@ const toolError = (text: string): CallToolResult => ({
  * The SDK's per-request server factory (`createMcpHandler`; README "Connecting MCP clients"): one low-level v2
  * `Server` for either protocol era, with tools/list and tools/call answered from ToolRegistry and
  * ToolRunner, exactly as the REST mirror does, so the tools are defined once for 2025-11-25,
- * 2026-07-28 and /tools. The caller (already authenticated by BearerTokenGuard) comes in as
- * `authInfo.extra`; nothing here reads a header.
+ * 2026-07-28 and /tools. The caller (already authenticated by BearerTokenGuard) comes with each
+ * request as `authInfo.extra`, so one instance may serve many callers; nothing here reads a header.
  */
 @Injectable()
 export class McpServerFactory {
@@ -45,14 +45,15 @@ export class McpServerFactory {
     private readonly runner: ToolRunner,
   ) {}
 
-  readonly create = (context: McpRequestContext): Server => {
-    const caller = context.authInfo?.extra as McpCaller | undefined;
+  /** One server; it serves whichever caller each request's `authInfo` names (never a fixed one). */
+  readonly create = (_context?: McpRequestContext): Server => {
     const server = new Server(MCP_SERVER_INFO, {
       capabilities: { tools: { listChanged: false } },
       jsonSchemaValidator: this.jsonSchemaValidator,
     });
     server.setRequestHandler('tools/list', () => ({ tools: [...this.registry.list()] }));
-    server.setRequestHandler('tools/call', async (request) => {
+    server.setRequestHandler('tools/call', async (request, ctx) => {
+      const caller = ctx.http?.authInfo?.extra as McpCaller | undefined;
       // The endpoint never dispatches without a caller; refuse rather than run anonymously.
       if (!caller) throw new ProtocolError(ProtocolErrorCode.InternalError, 'no caller');
       const { name, arguments: args } = request.params;

@@ -235,6 +235,30 @@ describe('MCP resource server (e2e)', () => {
       await mcpPost(batch, 'alice-read').expect(403);
     });
 
+    it('should keep concurrent callers apart, even when they reuse the same JSON-RPC id', async () => {
+      const calls = Array.from({ length: 24 }, (_, i) => {
+        const token = i % 2 === 0 ? 'alice-read' : 'bob-rw';
+        return mcpPost(rpc('tools/call', { name: 'whoami', arguments: {} }, 1), token).then(
+          (res) => ({ token, res }),
+        );
+      });
+      for (const { token, res } of await Promise.all(calls)) {
+        expect(res.status).toBe(200);
+        expect(res.body.id).toBe(1);
+        expect(res.body.result.structuredContent.subject).toBe(TOKENS[token].sub);
+        expect(res.body.result.structuredContent.scopes).toEqual(TOKENS[token].scope);
+      }
+      const strings = await mcpPost(
+        rpc('tools/call', { name: 'greet', arguments: { name: 'id' } }, 'abc'),
+        'alice-read',
+      ).expect(200);
+      expect(strings.body).toMatchObject({
+        jsonrpc: '2.0',
+        id: 'abc',
+        result: { content: [{ text: 'Hello, id!' }] },
+      });
+    });
+
     it('should answer an unknown tool with a JSON-RPC error', async () => {
       const res = await mcpPost(
         rpc('tools/call', { name: 'nope', arguments: {} }),

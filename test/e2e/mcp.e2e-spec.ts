@@ -298,6 +298,18 @@ describe('MCP resource server (e2e)', () => {
       expect(res.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });
     });
 
+    it('should leave the SDK transport to refuse what it refuses: 406 without both media types, 415 for another body type', async () => {
+      const call = rpc('tools/call', { name: 'greet', arguments: { name: 'x' } });
+      const notAcceptable = await mcpPost(call, 'alice-read').set('Accept', 'application/json');
+      expect(notAcceptable.status).toBe(406);
+      expect(notAcceptable.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });
+      const unsupported = await request(t.http)
+        .post('/mcp')
+        .set({ ...MCP_HEADERS, Authorization: 'Bearer alice-read', 'Content-Type': 'text/plain' })
+        .send(JSON.stringify(call));
+      expect(unsupported.status).toBe(415);
+    });
+
     it('should answer initialize for older protocol revisions', async () => {
       const res = await mcpPost(
         rpc('initialize', {

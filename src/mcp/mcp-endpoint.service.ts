@@ -6,6 +6,7 @@ import {
   type JSONRPCRequest,
   type McpHttpHandler,
   type Server,
+  PROTOCOL_VERSION_META_KEY,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from '@modelcontextprotocol/server';
 import {
@@ -80,13 +81,14 @@ export class McpEndpoint implements OnModuleDestroy {
     // The global body parser has already read the body; the SDK gets it parsed.
     const body: unknown = req.body;
     const node = Object.assign(req, { auth });
-    if (!isLegacy(req, body)) return this.modernNode(node, res, body);
+    // A hot request without an envelope claim is 2025-era by the SDK's own rule: skip classifying it.
     if (isSharedRequest(req, body)) {
       await this.sharedReady;
       const response = await this.sharedTransport.exchange(body, auth);
       res.status(200).json(response);
       return;
     }
+    if (!isLegacy(req, body)) return this.modernNode(node, res, body);
 
     const server = this.servers.create({ era: 'legacy', authInfo: auth });
     const transport = new NodeStreamableHTTPServerTransport({
@@ -123,7 +125,8 @@ function isLegacy(req: Request, body: unknown): boolean {
 /**
  * A 2025-era request the shared server may answer: one JSON-RPC request to a method in
  * SHARED_METHODS, with the Accept, Content-Type and MCP-Protocol-Version the SDK transport would
- * accept (anything else goes to that transport, which answers with its own 4xx).
+ * accept (anything else goes to that transport, which answers with its own 4xx), and no
+ * 2026-07-28 envelope claim (`_meta` protocol version), which is what makes it 2025-era.
  */
 function isSharedRequest(req: Request, body: unknown): body is JSONRPCRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
@@ -141,5 +144,11 @@ function isSharedRequest(req: Request, body: unknown): body is JSONRPCRequest {
   if (!(header(req, 'content-type') ?? '').toLowerCase().startsWith('application/json'))
     return false;
   const version = header(req, 'mcp-protocol-version');
-  return version === undefined || LEGACY_VERSIONS.has(version);
+  if (version !== undefined && !LEGACY_VERSIONS.has(version)) return false;
+  // No per-request envelope claim: classifyInboundRequest would route it to the 2025-era leg.
+  const meta = (message.params as { _meta?: unknown } | undefined)?._meta;
+  return (
+    meta === undefined ||
+    (typeof meta === 'object' && meta !== null && !(PROTOCOL_VERSION_META_KEY in meta))
+  );
 }

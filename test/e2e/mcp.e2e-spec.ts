@@ -424,6 +424,21 @@ describe('MCP resource server (e2e)', () => {
       });
     });
 
+    it('should not serve a 2026-07-28 header without the envelope as a 2025-era call (400 -32602)', async () => {
+      const res = await request(t.http)
+        .post('/mcp')
+        .set({
+          ...MCP_HEADERS,
+          'MCP-Protocol-Version': MODERN,
+          'Mcp-Method': 'tools/call',
+          'Mcp-Name': 'greet',
+        })
+        .set('Authorization', 'Bearer alice-read')
+        .send(rpc('tools/call', { name: 'greet', arguments: { name: 'x' } }));
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32602 } });
+    });
+
     it('should answer an unknown method with 404 -32601', async () => {
       const res = await modernPost('tools/frobnicate', {}, { token: 'alice-read' }).expect(404);
       expect(res.body).toMatchObject({ jsonrpc: '2.0', id: 'm1', error: { code: -32601 } });

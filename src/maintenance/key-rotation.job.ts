@@ -26,8 +26,7 @@ export class KeyRotationJob {
     const age = activeSince === null ? null : now.getTime() - activeSince.getTime();
     // A next key is published from start-up on (SigningKeysService.ensureKeys), so a pending one
     // is promoted only once the active key has signed for the whole interval.
-    const due =
-      age !== null && (nextCreatedAt === null ? age >= startAfterMs : age >= intervalMs);
+    const due = age !== null && (nextCreatedAt === null ? age >= startAfterMs : age >= intervalMs);
     if (!due) {
       // No active key yet (none was ever needed) or not its time: only retired keys to clear.
       await this.keys.deleteExpired(now);

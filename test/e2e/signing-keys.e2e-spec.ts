@@ -127,7 +127,9 @@ describe('Signing keys (e2e)', () => {
       expect((await keys.signingKey()).kid).toBe(old);
       expect(await keys.rotate(new Date(nextCreatedAt))).toEqual({ action: 'none' });
 
-      const promotedAt = new Date(Math.max(now.getTime(), new Date(nextCreatedAt).getTime() + 3600_000));
+      const promotedAt = new Date(
+        Math.max(now.getTime(), new Date(nextCreatedAt).getTime() + 3600_000),
+      );
       expect(await keys.rotate(promotedAt)).toEqual({ action: 'promoted', kid: next });
       const rows = await t.dataSource.query(
         `SELECT kid, state, expires_at FROM signing_keys ORDER BY created_at`,

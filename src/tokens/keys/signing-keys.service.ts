@@ -96,7 +96,10 @@ export class SigningKeysService implements OnApplicationBootstrap {
   async ensureKeys(): Promise<void> {
     if (!(await this.current()).active) await this.createFirstActiveKey();
     const set = await this.current();
-    if (!set.keys.some((k) => k.state === 'next') && (await this.createKey('next', this.clock.now())))
+    if (
+      !set.keys.some((k) => k.state === 'next') &&
+      (await this.createKey('next', this.clock.now()))
+    )
       this.invalidate();
   }
 

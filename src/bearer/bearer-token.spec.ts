@@ -15,15 +15,13 @@ describe(readBearerToken.name, () => {
     expect(readBearerToken('Basic dXNlcjpwYXNz')).toEqual({ kind: 'none' });
   });
 
+  it('should treat Bearer with an empty token as no credentials (a 401 challenge, RFC 6750 §3.1)', () => {
+    expect(readBearerToken('Bearer')).toEqual({ kind: 'none' });
+    expect(readBearerToken('Bearer ')).toEqual({ kind: 'none' });
+    expect(readBearerToken('Bearer   ')).toEqual({ kind: 'none' });
+  });
+
   it('should call a bearer header without a usable token malformed', () => {
-    expect(readBearerToken('Bearer')).toEqual({
-      kind: 'malformed',
-      reason: 'bearer token missing',
-    });
-    expect(readBearerToken('Bearer   ')).toEqual({
-      kind: 'malformed',
-      reason: 'bearer token missing',
-    });
     expect(readBearerToken('Bearer a b')).toEqual({
       kind: 'malformed',
       reason: 'malformed bearer token',

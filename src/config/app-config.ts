@@ -43,8 +43,6 @@ export class AppConfig {
     resourceMetadataUrl: string;
     /** MCP_ALLOWED_ORIGINS: browser origins besides the issuer's own that may call /mcp. */
     allowedOrigins: string[];
-    /** MCP_CONFORMANCE_FIXTURE: mount the unauthenticated test fixture at /conformance/mcp. */
-    conformanceFixture: boolean;
   };
   readonly registration: RegistrationConfig;
   /** ADMIN_CLIENT_ID + ADMIN_CLIENT_SECRET: the administrator client ensured at start-up. */

@@ -222,11 +222,6 @@ export class EnvSchema {
   @IsString()
   MCP_ALLOWED_ORIGINS = '';
 
-  /** Test only: serve the unauthenticated MCP conformance fixture at /conformance/mcp. Refused in production. */
-  @Transform(toBool)
-  @IsBoolean()
-  MCP_CONFORMANCE_FIXTURE = false;
-
   /** Scheduled maintenance (purge, key rotation, DCR expiry). Unset: on, except NODE_ENV=test. */
   @IsOptional()
   @Transform(toBool)

@@ -53,24 +53,4 @@ describe('MCP settings', () => {
       expect(parseAllowedOrigins('HTTP://[::1]:8080/')).toEqual(['http://[::1]:8080']);
     });
   });
-
-  describe('MCP_CONFORMANCE_FIXTURE', () => {
-    it('should be off by default and readable as a boolean', () => {
-      expect(config({}).mcp.conformanceFixture).toBe(false);
-      expect(
-        config({ MCP_CONFORMANCE_FIXTURE: 'true', NODE_ENV: 'test' }).mcp.conformanceFixture,
-      ).toBe(true);
-      expect(problems({ MCP_CONFORMANCE_FIXTURE: 'perhaps' })[0]).toMatch(
-        /^MCP_CONFORMANCE_FIXTURE: /,
-      );
-    });
-
-    it('should be refused in production', () => {
-      const prod = { NODE_ENV: 'production', APP_SECRET: 'p'.repeat(40) };
-      expect(problems({ ...prod, MCP_CONFORMANCE_FIXTURE: 'true' })).toEqual([
-        'MCP_CONFORMANCE_FIXTURE: test-only, refused when NODE_ENV=production',
-      ]);
-      expect(() => validateEnv({ ...prod, MCP_CONFORMANCE_FIXTURE: 'false' })).not.toThrow();
-    });
-  });
 });

@@ -4,8 +4,6 @@ import { EnvSchema } from './env.schema';
 export interface McpOptions {
   /** Browser origins besides the issuer's own that may call /mcp, normalised (`scheme://host[:port]`). */
   allowedOrigins: string[];
-  /** Test only: the unauthenticated conformance fixture at /conformance/mcp (loopback Host only). */
-  conformanceFixture: boolean;
 }
 
 /** The reason an MCP_ALLOWED_ORIGINS entry is not an origin, or null when it is one. */
@@ -37,7 +35,6 @@ export function parseAllowedOrigins(value: string): string[] {
 export function mcpOptions(env: EnvSchema): McpOptions {
   return {
     allowedOrigins: parseAllowedOrigins(env.MCP_ALLOWED_ORIGINS),
-    conformanceFixture: env.MCP_CONFORMANCE_FIXTURE,
   };
 }
 
@@ -54,8 +51,5 @@ export function mcpConfigProblems(env: EnvSchema): string[] {
         `MCP_ALLOWED_ORIGINS: entry ${i + 1} ${problem} (expected scheme://host[:port])`,
       );
   });
-  if (env.NODE_ENV === 'production' && env.MCP_CONFORMANCE_FIXTURE) {
-    problems.push('MCP_CONFORMANCE_FIXTURE: test-only, refused when NODE_ENV=production');
-  }
   return problems;
 }

@@ -32,14 +32,16 @@ export function authorizationServerMetadata(config: AppConfig, grantTypes: strin
 }
 
 /**
- * OpenID Provider metadata (OIDC Discovery §3): the same document plus the fields the OIDC schema
- * requires. This server issues no ID tokens yet, so it lists the signing algorithm it would use.
+ * The document at /.well-known/openid-configuration (OIDC Discovery §3 location): the RFC 8414
+ * metadata plus what this server really does beyond it, the UserInfo endpoint and its public `sub`
+ * values. It issues no ID token, so no `id_token_*` field is advertised (an ID-token-expecting
+ * relying party must not be led to believe otherwise); MCP clients read
+ * /.well-known/oauth-authorization-server first and never get here.
  */
 export function openIdConfiguration(config: AppConfig, grantTypes: string[]): Record<string, unknown> {
   return {
     ...authorizationServerMetadata(config, grantTypes),
     userinfo_endpoint: `${config.issuer}/userinfo`,
     subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: ['ES256'],
   };
 }

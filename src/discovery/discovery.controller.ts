@@ -1,5 +1,7 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { Public } from 'src/bearer/public.decorator';
+import { TemporarilyUnavailable } from 'src/oauth/errors/oauth-errors';
 import { AppConfig } from 'src/config/app-config';
 import { GrantRegistry } from 'src/tokens/grants/grant-registry';
 import { SigningKeysService } from 'src/tokens/keys/signing-keys.service';
@@ -34,10 +36,16 @@ export class DiscoveryController {
     return protectedResourceMetadata(this.config);
   }
 
+  /**
+   * Never an empty set, and nothing cacheable unless it holds a key: a resource server that caches
+   * `{"keys":[]}` cannot verify any token until its cache expires.
+   */
   @Get('jwks.json')
   @Header('Content-Type', 'application/jwk-set+json')
-  @Header('Cache-Control', 'public, max-age=300')
-  jwks(): Promise<unknown> {
-    return this.keys.jwks();
+  async jwks(@Res({ passthrough: true }) res: Response): Promise<unknown> {
+    const set = await this.keys.jwks();
+    if (set.keys.length === 0) throw TemporarilyUnavailable('no signing key yet');
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    return set;
   }
 }

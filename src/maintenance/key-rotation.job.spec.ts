@@ -62,6 +62,18 @@ describe(KeyRotationJob.name, () => {
     expect((await keys.signingKey()).kid).not.toBe(first);
   });
 
+  it('should keep a next key published at start-up pending until the active key has signed for the interval', async () => {
+    await keys.ensureKeys();
+    expect(states()).toEqual(['active', 'next']);
+    for (let t = 0; t < 24 * 6 - 1; t++) {
+      clock.advance(600);
+      expect((await sut.run()).action).toBe('none');
+    }
+    clock.advance(600); // 24 h: the interval is over, the next key has long been published
+    expect((await sut.run()).action).toBe('promoted');
+    expect(states()).toEqual(['retired', 'active']);
+  });
+
   it('should delete a retired key once expired even when no rotation is due', async () => {
     await keys.signingKey();
     clock.advance(23 * HOUR);

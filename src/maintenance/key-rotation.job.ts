@@ -23,9 +23,10 @@ export class KeyRotationJob {
     const { activeSince, nextCreatedAt } = await this.keys.rotationState();
     const intervalMs = this.config.maintenance.keyRotationIntervalHours * 3_600_000;
     const startAfterMs = Math.max(0, intervalMs - this.keys.promotionDelaySeconds * 1000);
-    const due =
-      nextCreatedAt !== null ||
-      (activeSince !== null && now.getTime() - activeSince.getTime() >= startAfterMs);
+    const age = activeSince === null ? null : now.getTime() - activeSince.getTime();
+    // A next key is published from start-up on (SigningKeysService.ensureKeys), so a pending one
+    // is promoted only once the active key has signed for the whole interval.
+    const due = age !== null && (nextCreatedAt === null ? age >= startAfterMs : age >= intervalMs);
     if (!due) {
       // No active key yet (none was ever needed) or not its time: only retired keys to clear.
       await this.keys.deleteExpired(now);

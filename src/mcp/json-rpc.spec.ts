@@ -1,4 +1,4 @@
-import { discoverRequestId, toolCallNames } from './json-rpc';
+import { toolCallNames } from './json-rpc';
 
 describe('json-rpc', () => {
   it('should find the tool names of tools/call requests, single or batched', () => {
@@ -15,12 +15,5 @@ describe('json-rpc', () => {
     expect(toolCallNames(call(42))).toEqual([]);
     for (const body of [undefined, null, 'x', 7, {}, { method: 'tools/call' }])
       expect(toolCallNames(body)).toEqual([]);
-  });
-
-  it('should recognise a server/discover request and keep its id', () => {
-    expect(discoverRequestId({ jsonrpc: '2.0', id: 'a', method: 'server/discover' })).toBe('a');
-    expect(discoverRequestId({ jsonrpc: '2.0', method: 'server/discover' })).toBeNull();
-    expect(discoverRequestId({ jsonrpc: '2.0', id: 1, method: 'initialize' })).toBeUndefined();
-    expect(discoverRequestId(undefined)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 /* Just enough JSON-RPC 2.0 inspection to act on a POST /mcp body before the SDK sees it. */
 
-type JsonRpcId = string | number | null;
+export type JsonRpcId = string | number | null;
 
 interface JsonRpcRequestShape {
   method: string;
@@ -25,20 +25,6 @@ export function toolCallNames(body: unknown): string[] {
     .filter((name): name is string => typeof name === 'string');
 }
 
-/**
- * The id of a `server/discover` request (MCP 2026-07-28), or undefined. This endpoint speaks the
- * 2025-11-25 wire only; v2 clients in auto mode fall back to `initialize` on a 404 with -32601
- * (MCP.md checklist 34).
- */
-export function discoverRequestId(body: unknown): JsonRpcId | undefined {
-  if (Array.isArray(body)) return undefined;
-  const [request] = asRequests(body);
-  if (request?.method !== 'server/discover') return undefined;
-  const { id } = request;
-  return typeof id === 'string' || typeof id === 'number' ? id : null;
-}
-
-export const JSON_RPC_METHOD_NOT_FOUND = -32601;
 /** The SDK's code for transport-level refusals (e.g. "Method not allowed."). */
 export const JSON_RPC_SERVER_ERROR = -32000;
 

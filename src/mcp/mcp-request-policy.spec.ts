@@ -10,6 +10,19 @@ describe(McpRequestPolicy.name, () => {
       expect(sut.isOriginAllowed('HTTPS://Inspector.example')).toBe(true);
     });
 
+    it('should allow the other loopback spellings of the issuer, same scheme and port only', () => {
+      for (const origin of ['http://localhost:8000', 'http://[::1]:8000', 'http://LOCALHOST:8000'])
+        expect(sut.isOriginAllowed(origin)).toBe(true);
+      for (const origin of [
+        'https://localhost:8000',
+        'http://localhost:8001',
+        'http://localhost',
+        'http://127.0.0.2:8000',
+        'http://localhost.evil.example:8000',
+      ])
+        expect(sut.isOriginAllowed(origin)).toBe(false);
+    });
+
     it('should refuse other origins, other ports and opaque origins', () => {
       expect(sut.isOriginAllowed('http://evil.example')).toBe(false);
       expect(sut.isOriginAllowed('http://127.0.0.1:9000')).toBe(false);
@@ -38,5 +51,6 @@ describe(McpRequestPolicy.name, () => {
     expect(sut.isHostAllowed('internal-lb:8080')).toBe(true);
     expect(sut.isOriginAllowed('https://mcp.example.com')).toBe(true);
     expect(sut.isOriginAllowed('http://mcp.example.com')).toBe(false);
+    expect(sut.isOriginAllowed('https://localhost')).toBe(false);
   });
 });

@@ -19,9 +19,20 @@ function originOf(value: string): string | null {
 }
 
 /**
+ * A loopback issuer's origin under each loopback name, same scheme and port: a browser page on
+ * http://localhost:8000 talks to the server whose ISSUER says http://127.0.0.1:8000.
+ */
+function loopbackSpellings(issuer: URL): string[] {
+  if (!LOOPBACK_HOSTS.has(issuer.hostname)) return [];
+  const port = issuer.port ? `:${issuer.port}` : '';
+  return [...LOOPBACK_HOSTS].map((host) => `${issuer.protocol}//${host}${port}`);
+}
+
+/**
  * Streamable HTTP security rules (MCP 2025-11-25 transports §Security): an `Origin` that is present
- * must be the issuer's own or allow-listed, and a server whose issuer is loopback only answers
- * loopback `Host` names, so a rebound DNS name cannot reach it.
+ * must be the issuer's own (with a loopback issuer: under any loopback name, same scheme and port)
+ * or allow-listed, and a server whose issuer is loopback only answers loopback `Host` names (any
+ * port: a proxy or test client may use another), so a rebound DNS name cannot reach it.
  */
 export class McpRequestPolicy {
   private readonly allowedOrigins: ReadonlySet<string>;
@@ -31,7 +42,9 @@ export class McpRequestPolicy {
     const issuerUrl = new URL(issuer);
     this.loopbackOnly = LOOPBACK_HOSTS.has(issuerUrl.hostname);
     this.allowedOrigins = new Set(
-      [issuerUrl.origin, ...allowedOrigins.map(originOf)].filter((o): o is string => o !== null),
+      [issuerUrl.origin, ...loopbackSpellings(issuerUrl), ...allowedOrigins.map(originOf)].filter(
+        (o): o is string => o !== null,
+      ),
     );
   }
 

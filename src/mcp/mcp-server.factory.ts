@@ -1,13 +1,12 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { Inject, Injectable } from '@nestjs/common';
 import {
-  CallToolRequestSchema,
-  CallToolResult,
-  ErrorCode,
-  ListToolsRequestSchema,
-  McpError,
-} from '@modelcontextprotocol/sdk/types.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
+  type CallToolResult,
+  type McpRequestContext,
+  ProtocolError,
+  ProtocolErrorCode,
+  Server,
+} from '@modelcontextprotocol/server';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import type { Principal } from 'src/bearer/principal.decorator';
 import { ToolRegistry } from './tool-registry';
 import { ToolCallOrigin, ToolRunner } from './tool-runner.service';
@@ -19,21 +18,27 @@ export const MCP_SERVER_INFO = {
   version: '0.1.0',
 };
 
+/** What McpEndpoint hands the SDK as `authInfo.extra` for one request. */
+export interface McpCaller {
+  principal: Principal;
+  origin: ToolCallOrigin;
+}
+
 const toolError = (text: string): CallToolResult => ({
   content: [{ type: 'text', text }],
   isError: true,
 });
 
 /**
- * Builds the McpServer for one stateless request (the SDK forbids reusing one across requests),
- * bound to the caller. Tool handlers are set on the underlying Server rather than through
- * `registerTool`, so that listing, validation and audit go through ToolRegistry and ToolRunner,
- * exactly as for the REST mirror.
+ * The SDK's per-request server factory (`createMcpHandler`; README "Connecting MCP clients"): one low-level v2
+ * `Server` for either protocol era, with tools/list and tools/call answered from ToolRegistry and
+ * ToolRunner, exactly as the REST mirror does, so the tools are defined once for 2025-11-25,
+ * 2026-07-28 and /tools. The caller (already authenticated by BearerTokenGuard) comes with each
+ * request as `authInfo.extra`, so one instance may serve many callers; nothing here reads a header.
  */
 @Injectable()
 export class McpServerFactory {
-  private readonly logger = new Logger('Mcp');
-  // Building an Ajv instance per request costs a quarter of a tools/call (ARCHITECTURE.md §5).
+  // Building an Ajv instance per request costs a quarter of a tools/call.
   private readonly jsonSchemaValidator = new AjvJsonSchemaValidator();
 
   constructor(
@@ -41,16 +46,21 @@ export class McpServerFactory {
     private readonly runner: ToolRunner,
   ) {}
 
-  create(principal: Principal, origin: ToolCallOrigin): McpServer {
-    const mcp = new McpServer(MCP_SERVER_INFO, { jsonSchemaValidator: this.jsonSchemaValidator });
-    const server = mcp.server;
-    server.registerCapabilities({ tools: { listChanged: false } });
-    server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...this.registry.list()] }));
-    server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  /** One server; it serves whichever caller each request's `authInfo` names (never a fixed one). */
+  readonly create = (_context?: McpRequestContext): Server => {
+    const server = new Server(MCP_SERVER_INFO, {
+      capabilities: { tools: { listChanged: false } },
+      jsonSchemaValidator: this.jsonSchemaValidator,
+    });
+    server.setRequestHandler('tools/list', () => ({ tools: [...this.registry.list()] }));
+    server.setRequestHandler('tools/call', async (request, ctx) => {
+      const caller = ctx.http?.authInfo?.extra as McpCaller | undefined;
+      // The endpoint never dispatches without a caller; refuse rather than run anonymously.
+      if (!caller) throw new ProtocolError(ProtocolErrorCode.InternalError, 'no caller');
       const { name, arguments: args } = request.params;
       let outcome;
       try {
-        outcome = await this.runner.call(name, args, principal, origin);
+        outcome = await this.runner.call(name, args, caller.principal, caller.origin);
       } catch (err) {
         // Already logged and audited; the client learns nothing about the internals, except
         // that an unavailable database is worth a retry (README "Operations").
@@ -61,15 +71,13 @@ export class McpServerFactory {
         case 'ok':
           return outcome.result;
         case 'unknown_tool':
-          throw new McpError(ErrorCode.InvalidParams, 'unknown tool');
+          throw new ProtocolError(ProtocolErrorCode.InvalidParams, 'unknown tool');
         case 'insufficient_scope':
           return toolError(`insufficient scope: requires ${outcome.required.join(' ')}`);
         case 'invalid_arguments':
           return toolError(`invalid arguments: ${outcome.fields.join(', ')}`);
       }
     });
-    server.onerror = (error) =>
-      this.logger.debug({ msg: 'mcp transport error', error: error.message });
-    return mcp;
-  }
+    return server;
+  };
 }

@@ -2,7 +2,6 @@ import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/c
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BearerModule } from 'src/bearer/bearer.module';
 import { AppConfig } from 'src/config/app-config';
-import { McpConformanceFixtureModule } from './conformance/conformance-fixture.module';
 import { McpController, MCP_ROUTE } from './mcp.controller';
 import { McpEndpoint } from './mcp-endpoint.service';
 import { McpHttpMiddleware } from './mcp-http.middleware';
@@ -22,7 +21,7 @@ export const MCP_ALLOWED_ORIGINS = Symbol('MCP_ALLOWED_ORIGINS');
 
 /** The MCP resource server: Streamable HTTP at /mcp, the tools, and their REST mirror at /tools. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Note]), BearerModule, McpConformanceFixtureModule],
+  imports: [TypeOrmModule.forFeature([Note]), BearerModule],
   controllers: [McpController, ToolsController],
   providers: [
     NotesRepository,

@@ -1,3 +1,4 @@
+import { SigningKeysService } from 'src/tokens/keys/signing-keys.service';
 import request from 'supertest';
 import { createTestApp, TestApp } from './create-test-app';
 
@@ -38,14 +39,39 @@ describe('Discovery documents (e2e)', () => {
     }
   });
 
-  it('should serve a complete OpenID configuration with the same issuer', async () => {
+  it('should serve an OpenID configuration with the same issuer that advertises only what the server does', async () => {
     const res = await request(t.http).get('/.well-known/openid-configuration').expect(200);
-    expect(res.body.issuer).toBe(t.config.issuer);
-    expect(res.body).toMatchObject({
+    const rfc8414 = (await request(t.http).get('/.well-known/oauth-authorization-server')).body;
+    expect(res.body).toEqual({
+      ...rfc8414,
+      userinfo_endpoint: `${t.config.issuer}/userinfo`,
       subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: ['ES256'],
-      code_challenge_methods_supported: ['S256'],
     });
+    // No ID token is ever issued: no id_token field, no response type or scope that would yield one.
+    expect(Object.keys(res.body).filter((k) => /id_token/.test(k))).toEqual([]);
+    expect(res.body.response_types_supported).toEqual(['code']);
+    expect(res.body.scopes_supported).not.toContain('openid');
+    await request(t.http).get('/userinfo').expect(401);
+  });
+
+  it('should publish a non-empty JWKS from the first request on, and never an empty one', async () => {
+    // A fresh server: no token signed yet, the active and the next key are already published.
+    const res = await request(t.http).get('/.well-known/jwks.json').expect(200);
+    expect(res.headers['content-type']).toMatch(/^application\/jwk-set\+json/);
+    expect(res.headers['cache-control']).toBe('public, max-age=300');
+    expect(res.body.keys).toHaveLength(2);
+    for (const key of res.body.keys) {
+      expect(key).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+      expect(key.d).toBeUndefined();
+    }
+    // Even with every key gone (an operator's mistake), the set is rebuilt, not served empty.
+    await t.dataSource.query(`DELETE FROM signing_keys`);
+    t.app.get(SigningKeysService).invalidate();
+    const again = await request(t.http).get('/.well-known/jwks.json').expect(200);
+    expect(again.body.keys).toHaveLength(2);
+    expect(again.body.keys.map((k: { kid: string }) => k.kid)).not.toEqual(
+      res.body.keys.map((k: { kid: string }) => k.kid),
+    );
   });
 
   it('should serve protected resource metadata at the path-inserted and the root URL (RFC 9728)', async () => {
@@ -55,6 +81,7 @@ describe('Discovery documents (e2e)', () => {
       expect(res.body).toEqual({
         resource: t.config.mcp.resource,
         authorization_servers: [t.config.issuer],
+        // MCP 2026-07-28: never offline_access in the PRM (nor in a challenge's scope).
         scopes_supported: ['read', 'write'],
         bearer_methods_supported: ['header'],
         resource_name: 'MCP OAuth Server',

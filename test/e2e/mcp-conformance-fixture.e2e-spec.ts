@@ -2,8 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { request as httpRequest } from 'node:http';
-import { freePort } from '../support/free-port';
-import { createTestApp, TestApp } from './create-test-app';
+import { ConformanceFixture, startConformanceFixture } from '../conformance/fixture-server';
 
 const INITIALIZE = {
   jsonrpc: '2.0',
@@ -27,7 +26,7 @@ function post(
       {
         host: '127.0.0.1',
         port,
-        path: '/conformance/mcp',
+        path: '/mcp',
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
@@ -46,25 +45,22 @@ function post(
 }
 
 /**
- * The test-only conformance fixture (MCP_CONFORMANCE_FIXTURE=true): an unauthenticated, loopback-only,
- * stateful MCP endpoint carrying the conformance suite's reference tools, resources and prompts
- * (MCP.md §3.3). `npm run conformance` runs the whole suite against it; this checks the mounting and
- * the guards around it with the SDK client.
+ * The test-only conformance fixture (test/conformance/fixture-server.ts, its own HTTP server outside
+ * src/): an unauthenticated, loopback-only MCP endpoint carrying the conformance suite's reference
+ * tools, resources and prompts, stateful on the 2025-11-25 wire and stateless on 2026-07-28.
+ * `npm run conformance` runs the whole suite against it; this checks both eras and the guards.
  */
 describe('MCP conformance fixture (e2e)', () => {
-  let t: TestApp;
+  let fixture: ConformanceFixture;
   let port: number;
   let url: URL;
 
   beforeAll(async () => {
-    port = await freePort();
-    t = await createTestApp({
-      env: { ISSUER: `http://127.0.0.1:${port}`, MCP_CONFORMANCE_FIXTURE: 'true' },
-    });
-    await t.app.listen(port, '127.0.0.1');
-    url = new URL(`http://127.0.0.1:${port}/conformance/mcp`);
+    fixture = await startConformanceFixture();
+    url = new URL(fixture.url);
+    port = Number(url.port);
   });
-  afterAll(() => t.close());
+  afterAll(() => fixture.close());
 
   it('should serve the reference fixture without credentials, including server-to-client sampling', async () => {
     const client = new Client(
@@ -170,15 +166,41 @@ describe('MCP conformance fixture (e2e)', () => {
     ).toBe(404);
   });
 
-  it('should leave the real MCP endpoint protected', async () => {
-    const res = await fetch(`http://127.0.0.1:${port}/mcp`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        Accept: 'application/json, text/event-stream',
-      },
-      body: JSON.stringify(INITIALIZE),
+  it('should serve the 2026-07-28 wire statelessly on the same URL', async () => {
+    const meta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
+      'io.modelcontextprotocol/clientCapabilities': {},
+    };
+    const call = (method: string, params: Record<string, unknown>, name?: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'application/json, text/event-stream',
+          'MCP-Protocol-Version': '2026-07-28',
+          'Mcp-Method': method,
+          ...(name ? { 'Mcp-Name': name } : {}),
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: { ...params, _meta: meta } }),
+      });
+    const discover = await call('server/discover', {});
+    expect(discover.status).toBe(200);
+    expect(discover.headers.get('mcp-session-id')).toBeNull();
+    expect(((await discover.json()) as any).result.supportedVersions).toContain('2026-07-28');
+    const simple = await call(
+      'tools/call',
+      { name: 'test_simple_text', arguments: {} },
+      'test_simple_text',
+    );
+    expect(((await simple.json()) as any).result).toMatchObject({
+      resultType: 'complete',
+      content: [{ type: 'text', text: 'This is a simple text response for testing.' }],
     });
-    expect(res.status).toBe(401);
+    const missing = await call('resources/read', { uri: 'test://nope' }, 'test://nope');
+    expect(((await missing.json()) as any).error).toMatchObject({
+      code: -32602,
+      data: { uri: 'test://nope' },
+    });
   });
 });

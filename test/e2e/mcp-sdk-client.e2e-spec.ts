@@ -319,17 +319,53 @@ describe('MCP SDK clients against the server (e2e)', () => {
       expect(provider.tokens()!.refresh_token).toEqual(expect.any(String));
     });
 
-    it('should fall back from server/discover to initialize in auto version negotiation', async () => {
+    it('should speak 2026-07-28 in auto version negotiation: discovery → DCR → login and consent → server/discover → tools/list → tools/call', async () => {
       const trace: TraceEntry[] = [];
       const provider = new HeadlessOAuthProvider({ trace, clientName: 'MCP SDK v2 auto e2e' });
       const client = await connectV2(provider, trace, true);
-      expect(text(await client.callTool({ name: 'greet', arguments: { name: 'auto' } }))).toContain(
-        'auto',
+      const tools = await client.listTools();
+      expect(tools.tools.map((tool) => tool.name)).toEqual(
+        expect.arrayContaining(['greet', 'whoami', 'notes_add', 'notes_list']),
       );
+      const greeting = await client.callTool({ name: 'greet', arguments: { name: 'auto' } });
+      expect(greeting.isError).toBeFalsy();
+      expect(text(greeting)).toContain('auto');
+      expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+
       const lines = ordered(trace);
-      expect(lines[0]).toBe('sdk POST /mcp server/discover → 401');
-      expect(lines).toContain('sdk POST /mcp server/discover → 404');
-      expect(lines).toContain('sdk POST /mcp initialize → 200');
+      expect(lines.slice(0, 4)).toEqual([
+        'sdk POST /mcp server/discover → 401',
+        'sdk GET /.well-known/oauth-protected-resource/mcp → 200',
+        'sdk GET /.well-known/oauth-authorization-server → 200',
+        'sdk POST /oauth/register → 201',
+      ]);
+      expect(lines).toContain('browser POST /login → 303');
+      expect(lines).toContain('browser POST /consent → 303');
+      expect(lines).toContain('sdk POST /oauth/token authorization_code → 200');
+      expect(lines.slice(-3)).toEqual([
+        'sdk POST /mcp server/discover → 200',
+        'sdk POST /mcp tools/list → 200',
+        'sdk POST /mcp tools/call → 200',
+      ]);
+      // The modern wire: no handshake, no session, the per-request headers on every POST.
+      expect(lines.filter((l) => /initialize/.test(l))).toEqual([]);
+      const mcp = trace.filter((e) => e.url.pathname === '/mcp' && e.status === 200);
+      for (const e of mcp) {
+        expect(e.headers.get('mcp-protocol-version')).toBe('2026-07-28');
+        expect(e.headers.get('mcp-method')).toBe(e.rpc);
+        expect(e.headers.get('mcp-session-id')).toBeNull();
+        expect(e.responseHeaders.get('mcp-session-id')).toBeNull();
+        expect(e.headers.get('authorization')).toBe(`Bearer ${provider.tokens()!.access_token}`);
+      }
+      expect(mcp.find((e) => e.rpc === 'tools/call')!.headers.get('mcp-name')).toBe('greet');
+      // The 2026-07-28 authorization rules: DCR with application_type, iss on the callback.
+      const registration = trace.find((e) => e.url.pathname === '/oauth/register')!;
+      expect(registration.json).toMatchObject({ application_type: 'native' });
+      expect(registration.responseHeaders.get('content-type')).toMatch(/json/);
+      expect(provider.clientInformation()).toMatchObject({ application_type: 'native' });
+      expect(provider.lastCallback.get('iss')).toBe(issuer);
+      const challenge = trace[0].responseHeaders.get('www-authenticate')!;
+      expect(challenge).not.toContain('offline_access');
     });
 
     it('should step up on 403 insufficient_scope: a new authorization asking for granted ∪ challenged scopes', async () => {
@@ -371,7 +407,7 @@ describe('MCP SDK clients against the server (e2e)', () => {
     });
   });
 
-  it('should not mount the conformance fixture unless MCP_CONFORMANCE_FIXTURE is on', async () => {
+  it('should have no conformance fixture route (the fixture is test code outside src/)', async () => {
     const res = await fetch(`${issuer}/conformance/mcp`, {
       method: 'POST',
       headers: {

@@ -118,6 +118,19 @@ describe('MCP resource server (e2e)', () => {
       expect(res.headers['www-authenticate']).not.toContain('error=');
     });
 
+    it('should answer `Bearer ` with an empty token like no header: 401 without an error code', async () => {
+      for (const value of ['Bearer ', 'Bearer', 'bearer    ']) {
+        const res = await mcpPost(rpc('tools/list')).set('Authorization', value).expect(401);
+        expect(res.headers['www-authenticate']).toBe(
+          `Bearer scope="read write", resource_metadata="${PRM}"`,
+        );
+        expect(res.body).toEqual({
+          error: 'unauthorized',
+          error_description: 'authentication required',
+        });
+      }
+    });
+
     it('should answer a malformed Authorization header with 400 invalid_request', async () => {
       const res = await mcpPost(rpc('ping')).set('Authorization', 'Bearer two words').expect(400);
       expect(res.body.error).toBe('invalid_request');
@@ -222,6 +235,30 @@ describe('MCP resource server (e2e)', () => {
       await mcpPost(batch, 'alice-read').expect(403);
     });
 
+    it('should keep concurrent callers apart, even when they reuse the same JSON-RPC id', async () => {
+      const calls = Array.from({ length: 24 }, (_, i) => {
+        const token = i % 2 === 0 ? 'alice-read' : 'bob-rw';
+        return mcpPost(rpc('tools/call', { name: 'whoami', arguments: {} }, 1), token).then(
+          (res) => ({ token, res }),
+        );
+      });
+      for (const { token, res } of await Promise.all(calls)) {
+        expect(res.status).toBe(200);
+        expect(res.body.id).toBe(1);
+        expect(res.body.result.structuredContent.subject).toBe(TOKENS[token].sub);
+        expect(res.body.result.structuredContent.scopes).toEqual(TOKENS[token].scope);
+      }
+      const strings = await mcpPost(
+        rpc('tools/call', { name: 'greet', arguments: { name: 'id' } }, 'abc'),
+        'alice-read',
+      ).expect(200);
+      expect(strings.body).toMatchObject({
+        jsonrpc: '2.0',
+        id: 'abc',
+        result: { content: [{ text: 'Hello, id!' }] },
+      });
+    });
+
     it('should answer an unknown tool with a JSON-RPC error', async () => {
       const res = await mcpPost(
         rpc('tools/call', { name: 'nope', arguments: {} }),
@@ -261,13 +298,16 @@ describe('MCP resource server (e2e)', () => {
       expect(res.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });
     });
 
-    it('should answer server/discover with 404 and -32601 so modern clients fall back to initialize', async () => {
-      const res = await mcpPost(rpc('server/discover', {}, 'd1'), 'alice-read').expect(404);
-      expect(res.body).toEqual({
-        jsonrpc: '2.0',
-        id: 'd1',
-        error: { code: -32601, message: 'Method not found' },
-      });
+    it('should leave the SDK transport to refuse what it refuses: 406 without both media types, 415 for another body type', async () => {
+      const call = rpc('tools/call', { name: 'greet', arguments: { name: 'x' } });
+      const notAcceptable = await mcpPost(call, 'alice-read').set('Accept', 'application/json');
+      expect(notAcceptable.status).toBe(406);
+      expect(notAcceptable.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });
+      const unsupported = await request(t.http)
+        .post('/mcp')
+        .set({ ...MCP_HEADERS, Authorization: 'Bearer alice-read', 'Content-Type': 'text/plain' })
+        .send(JSON.stringify(call));
+      expect(unsupported.status).toBe(415);
     });
 
     it('should answer initialize for older protocol revisions', async () => {
@@ -281,6 +321,141 @@ describe('MCP resource server (e2e)', () => {
       ).expect(200);
       expect(res.body.result.protocolVersion).toBe('2025-03-26');
       expect(res.headers['mcp-session-id']).toBeUndefined();
+    });
+  });
+
+  describe('2026-07-28 wire (stateless, per-request envelope)', () => {
+    const MODERN = '2026-07-28';
+    const envelope = {
+      'io.modelcontextprotocol/protocolVersion': MODERN,
+      'io.modelcontextprotocol/clientInfo': { name: 'e2e-modern', version: '1.0.0' },
+      'io.modelcontextprotocol/clientCapabilities': {},
+    };
+    const modernPost = (
+      method: string,
+      params: Record<string, unknown> = {},
+      options: { token?: string; name?: string; version?: string; meta?: object } = {},
+    ) => {
+      const req = request(t.http)
+        .post('/mcp')
+        .set({
+          Accept: 'application/json, text/event-stream',
+          'Content-Type': 'application/json',
+          'MCP-Protocol-Version': options.version ?? MODERN,
+          'Mcp-Method': method,
+        });
+      if (options.name !== undefined) req.set('Mcp-Name', options.name);
+      if (options.token) req.set('Authorization', `Bearer ${options.token}`);
+      return req.send({
+        jsonrpc: '2.0',
+        id: 'm1',
+        method,
+        params: { ...params, _meta: options.meta ?? envelope },
+      });
+    };
+
+    it('should answer server/discover without a session or initialize', async () => {
+      const res = await modernPost('server/discover', {}, { token: 'alice-read' }).expect(200);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['mcp-session-id']).toBeUndefined();
+      expect(res.body).toMatchObject({
+        jsonrpc: '2.0',
+        id: 'm1',
+        result: {
+          resultType: 'complete',
+          // The modern revisions; 2025-era clients keep using initialize on the same URL.
+          supportedVersions: [MODERN],
+          capabilities: { tools: expect.any(Object) },
+        },
+      });
+    });
+
+    it('should list the same tools with resultType and the cache hints (ttlMs, cacheScope)', async () => {
+      const res = await modernPost('tools/list', {}, { token: 'alice-read' }).expect(200);
+      expect(res.body.result).toMatchObject({
+        resultType: 'complete',
+        ttlMs: expect.any(Number),
+        cacheScope: expect.stringMatching(/^(public|private)$/),
+      });
+      const legacy = await mcpPost(rpc('tools/list'), 'alice-read').expect(200);
+      expect(res.body.result.tools).toEqual(legacy.body.result.tools);
+    });
+
+    it('should call a tool with Mcp-Name and answer resultType complete', async () => {
+      const res = await modernPost(
+        'tools/call',
+        { name: 'greet', arguments: { name: 'modern' } },
+        { token: 'alice-read', name: 'greet' },
+      ).expect(200);
+      expect(res.body.result).toMatchObject({
+        resultType: 'complete',
+        content: [{ type: 'text', text: 'Hello, modern!' }],
+      });
+    });
+
+    it('should refuse a header/body mismatch with 400 -32020 (HeaderMismatch)', async () => {
+      const res = await modernPost(
+        'tools/call',
+        { name: 'greet', arguments: { name: 'x' } },
+        { token: 'alice-read', name: 'whoami' },
+      ).expect(400);
+      expect(res.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32020 } });
+      const missing = await modernPost(
+        'tools/call',
+        { name: 'greet', arguments: { name: 'x' } },
+        { token: 'alice-read' },
+      ).expect(400);
+      expect(missing.body.error.code).toBe(-32020);
+    });
+
+    it('should refuse an unsupported revision with 400 -32022 naming the supported ones', async () => {
+      const res = await modernPost(
+        'tools/list',
+        {},
+        {
+          token: 'alice-read',
+          version: '2099-01-01',
+          meta: { ...envelope, 'io.modelcontextprotocol/protocolVersion': '2099-01-01' },
+        },
+      ).expect(400);
+      expect(res.body).toMatchObject({
+        jsonrpc: '2.0',
+        error: { code: -32022, data: { supported: expect.arrayContaining([MODERN]) } },
+      });
+    });
+
+    it('should not serve a 2026-07-28 header without the envelope as a 2025-era call (400 -32602)', async () => {
+      const res = await request(t.http)
+        .post('/mcp')
+        .set({
+          ...MCP_HEADERS,
+          'MCP-Protocol-Version': MODERN,
+          'Mcp-Method': 'tools/call',
+          'Mcp-Name': 'greet',
+        })
+        .set('Authorization', 'Bearer alice-read')
+        .send(rpc('tools/call', { name: 'greet', arguments: { name: 'x' } }));
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32602 } });
+    });
+
+    it('should answer an unknown method with 404 -32601', async () => {
+      const res = await modernPost('tools/frobnicate', {}, { token: 'alice-read' }).expect(404);
+      expect(res.body).toMatchObject({ jsonrpc: '2.0', id: 'm1', error: { code: -32601 } });
+    });
+
+    it('should keep the bearer and per-tool scope checks in front: 401 without a token, 403 to step up', async () => {
+      const anonymous = await modernPost('server/discover').expect(401);
+      expect(anonymous.headers['www-authenticate']).toBe(
+        `Bearer scope="read write", resource_metadata="${PRM}"`,
+      );
+      const denied = await modernPost(
+        'tools/call',
+        { name: 'notes_add', arguments: { text: 'no' } },
+        { token: 'alice-read', name: 'notes_add' },
+      ).expect(403);
+      expect(denied.headers['www-authenticate']).toContain('error="insufficient_scope"');
+      expect(denied.headers['www-authenticate']).toContain('scope="read write"');
     });
   });
 
@@ -325,6 +500,27 @@ describe('MCP resource server (e2e)', () => {
         .expect(403);
       expect(res.body).toEqual({ error: 'access_denied', error_description: 'host not allowed' });
       await mcpPost(rpc('tools/list'), 'alice-read').set('Host', 'localhost').expect(200);
+    });
+
+    it('should accept every loopback spelling of the issuer (Host and Origin, same port) and nothing else', async () => {
+      for (const host of ['localhost:8000', '127.0.0.1:8000', '[::1]:8000']) {
+        const res = await mcpPost(rpc('tools/list'), 'alice-read')
+          .set('Host', host)
+          .set('Origin', `http://${host}`)
+          .expect(200);
+        expect(res.headers['access-control-allow-origin']).toBe(`http://${host}`);
+      }
+      for (const origin of [
+        'http://localhost:8001',
+        'https://localhost:8000',
+        'http://127.0.0.2:8000',
+        'http://localhost.evil.example:8000',
+        'null',
+      ]) {
+        await mcpPost(rpc('tools/list'), 'alice-read').set('Origin', origin).expect(403);
+      }
+      for (const host of ['127.0.0.1.nip.io:8000', 'evil.example:8000', '[::2]:8000'])
+        await mcpPost(rpc('tools/list'), 'alice-read').set('Host', host).expect(403);
     });
   });
 

@@ -56,18 +56,25 @@ describe('Signing keys (e2e)', () => {
     });
     afterAll(() => t.close());
 
-    it('should create exactly one active key, with the private key encrypted', async () => {
+    it('should create the active key and the next one before serving, private keys encrypted', async () => {
       const keys = t.app.get(SigningKeysService);
+      // Before any token is signed: both keys exist and are published.
+      const rows = await t.dataSource.query(`SELECT * FROM signing_keys ORDER BY created_at`);
+      expect(rows.map((r: { state: string }) => r.state)).toEqual(['active', 'next']);
+      for (const row of rows) {
+        expect(row).toMatchObject({ alg: 'ES256' });
+        expect(row.private_jwk_encrypted).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+        expect(JSON.stringify(row)).not.toMatch(/"d"/);
+      }
       const [a, b] = await Promise.all([keys.signingKey(), keys.signingKey()]);
       expect(b.kid).toBe(a.kid);
-      const rows = await t.dataSource.query(`SELECT * FROM signing_keys`);
-      expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ kid: a.kid, alg: 'ES256', state: 'active' });
-      expect(rows[0].private_jwk_encrypted).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
-      expect(JSON.stringify(rows[0])).not.toMatch(/"d"/);
-      expect((await keys.jwks()).keys).toEqual([
-        expect.objectContaining({ kid: a.kid, alg: 'ES256', use: 'sig' }),
-      ]);
+      expect(a.kid).toBe(rows[0].kid);
+      expect((await keys.jwks()).keys.map((k) => k.kid).sort()).toEqual(
+        rows.map((r: { kid: string }) => r.kid).sort(),
+      );
+      await keys.ensureKeys();
+      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM signing_keys`);
+      expect(n).toBe(2);
     });
 
     it('should verify a recorded token and refuse unrecorded, revoked and grant-revoked ones', async () => {
@@ -112,14 +119,17 @@ describe('Signing keys (e2e)', () => {
       const before = await issue(t);
       const now = new Date();
 
-      const created = await keys.rotate(now);
-      expect(created.action).toBe('created-next');
-      const next = (created as { kid: string }).kid;
+      // The next key was published at start-up (ensureKeys).
+      const [{ kid: next, created_at: nextCreatedAt }] = await t.dataSource.query(
+        `SELECT kid, created_at FROM signing_keys WHERE state = 'next'`,
+      );
       expect((await keys.jwks()).keys.map((k) => k.kid).sort()).toEqual([old, next].sort());
       expect((await keys.signingKey()).kid).toBe(old);
-      expect(await keys.rotate(now)).toEqual({ action: 'none' });
+      expect(await keys.rotate(new Date(nextCreatedAt))).toEqual({ action: 'none' });
 
-      const promotedAt = new Date(now.getTime() + 3600_000);
+      const promotedAt = new Date(
+        Math.max(now.getTime(), new Date(nextCreatedAt).getTime() + 3600_000),
+      );
       expect(await keys.rotate(promotedAt)).toEqual({ action: 'promoted', kid: next });
       const rows = await t.dataSource.query(
         `SELECT kid, state, expires_at FROM signing_keys ORDER BY created_at`,
@@ -176,7 +186,7 @@ describe('Signing keys (e2e)', () => {
         const [{ n }] = await second.dataSource.query(
           `SELECT count(*)::int AS n FROM signing_keys`,
         );
-        expect(n).toBe(1);
+        expect(n).toBe(2); // the active key and the next one, created once for both instances
 
         if (usingPostgres()) {
           // Two live instances: each accepts the other's tokens.
@@ -195,7 +205,7 @@ describe('Signing keys (e2e)', () => {
 
     // PGlite is one in-process connection; only PostgreSQL can run two live instances at once.
     (usingPostgres() ? it : it.skip)(
-      'should create one active key when two instances start at once',
+      'should create one active key and one next key when two instances start at once',
       async () => {
         const fresh = await createTestDatabase();
         const [a, b] = await Promise.all([
@@ -212,8 +222,11 @@ describe('Signing keys (e2e)', () => {
             ),
           );
           expect(new Set(kids).size).toBe(1);
-          const [{ n }] = await a.dataSource.query(`SELECT count(*)::int AS n FROM signing_keys`);
-          expect(n).toBe(1);
+          // One active key and one next key, however the two start-ups interleaved.
+          const rows: Array<{ state: string }> = await a.dataSource.query(
+            `SELECT state FROM signing_keys ORDER BY state`,
+          );
+          expect(rows.map((r) => r.state)).toEqual(['active', 'next']);
         } finally {
           await a.close({ keepDatabase: true });
           await b.close();

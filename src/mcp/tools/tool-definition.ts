@@ -1,4 +1,4 @@
-import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/server';
 import type { Principal } from 'src/bearer/principal.decorator';
 // The SDK validates with zod 4 through 'zod/v4'; importing the same path keeps one zod instance.
 import type { z } from 'zod/v4';

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK } from 'jose';
 import type { CryptoKey, JWK } from 'jose';
 import { Clock } from 'src/common/clock';
@@ -62,7 +62,7 @@ interface KeySet {
  * every token it signed has expired. Each instance caches the set and re-reads it periodically.
  */
 @Injectable()
-export class SigningKeysService {
+export class SigningKeysService implements OnApplicationBootstrap {
   private readonly logger = new Logger(SigningKeysService.name);
   private readonly options: SigningKeysOptions;
   private keySet: KeySet | null = null;
@@ -84,6 +84,25 @@ export class SigningKeysService {
     this.options = { ...DEFAULT_SIGNING_KEYS_OPTIONS, ...options };
   }
 
+  /**
+   * Before the server listens (and so before /health/ready): the active key and a next key exist,
+   * so the JWKS is never empty, not even on a fresh database before the first token is signed.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.ensureKeys();
+  }
+
+  /** Creates the active key and the next key if either is missing (safe on several instances). */
+  async ensureKeys(): Promise<void> {
+    if (!(await this.current()).active) await this.createFirstActiveKey();
+    const set = await this.current();
+    if (
+      !set.keys.some((k) => k.state === 'next') &&
+      (await this.createKey('next', this.clock.now()))
+    )
+      this.invalidate();
+  }
+
   /** The active key, creating the very first one if the database has none. */
   async signingKey(): Promise<ActiveSigningKey> {
     let set = await this.current();
@@ -102,7 +121,12 @@ export class SigningKeysService {
   /** The JWKS document: next, active, and retired keys whose tokens may still be unexpired. */
   async jwks(): Promise<{ keys: PublishedJwk[] }> {
     const now = this.clock.now().getTime();
-    const set = await this.current();
+    let set = await this.current();
+    if (!set.active) {
+      // Keys deleted behind our back: recreate them rather than publish an empty set.
+      await this.ensureKeys();
+      set = await this.current();
+    }
     const keys = set.keys
       .filter((k) => k.state !== 'retired' || (k.expiresAt !== null && k.expiresAt.getTime() > now))
       .map(toPublishedJwk);

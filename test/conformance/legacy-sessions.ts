@@ -1,4 +1,3 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
   EventId,
@@ -8,7 +7,7 @@ import {
 } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { randomUUID } from 'node:crypto';
-import { createConformanceServer } from './conformance-fixture.server';
+import { createConformanceServer } from './legacy-fixture.server';
 
 /** Bounds: the fixture is for one conformance run at a time, never for load. */
 export const CONFORMANCE_LIMITS = {
@@ -66,12 +65,10 @@ class BoundedEventStore implements EventStore {
 /**
  * The conformance fixture's sessions (the conformance suite drives the stateful 2025-11-25 wire:
  * sessions, server-to-client requests on POST streams, a GET stream, DELETE). Evicts the oldest
- * session beyond the cap and sessions idle for ten minutes; closes everything when the app stops so
- * open SSE streams never hold the HTTP server open.
+ * session beyond the cap and sessions idle for ten minutes; close() ends everything so open SSE
+ * streams never hold the HTTP server open.
  */
-@Injectable()
-export class ConformanceSessions implements OnModuleDestroy {
-  private readonly logger = new Logger('McpConformanceFixture');
+export class ConformanceSessions {
   private readonly sessions = new Map<string, Session>();
 
   get(sessionId: string): StreamableHTTPServerTransport | undefined {
@@ -110,8 +107,7 @@ export class ConformanceSessions implements OnModuleDestroy {
         void server.close().catch(() => undefined);
       }
     };
-    opened.onerror = (error) =>
-      this.logger.debug({ msg: 'conformance transport error', error: error.message });
+    opened.onerror = () => undefined; // the suite reports what matters
     await server.connect(opened);
     return opened;
   }
@@ -122,7 +118,7 @@ export class ConformanceSessions implements OnModuleDestroy {
     await transport.close().catch(() => undefined);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async closeAll(): Promise<void> {
     await Promise.all([...this.sessions.keys()].map((id) => this.close(id)));
   }
 

@@ -28,13 +28,14 @@ import {
 
 /**
  * The reference fixture of the MCP conformance suite ("everything server": tools, resources, prompts,
- * logging, completion), rebuilt on the SDK's McpServer for `conformance server` (MCP.md §3.3). Names
+ * logging, completion) for the stateful 2025-11-25 wire, on the v1 SDK's McpServer, for
+ * `conformance server` (README "MCP conformance"). Names
  * and payloads follow modelcontextprotocol/conformance examples/servers/typescript/everything-server.ts
  * and the scenario descriptions in @modelcontextprotocol/conformance 0.2.0-alpha.12. Handlers are set
  * on the underlying Server with the SDK's request schemas, so the fixture needs no zod of its own.
  *
- * Test only: nothing here knows about users or tokens; McpConformanceFixtureModule mounts it, without
- * authentication, on loopback hosts, and only when MCP_CONFORMANCE_FIXTURE=true (never in production).
+ * Test only, outside src/ so it never ships: test/conformance/fixture-server.ts serves it, without
+ * authentication, on loopback hosts; nothing here knows about users or tokens.
  */
 
 export const CONFORMANCE_SERVER_INFO = { name: 'mcp-conformance-test-server', version: '1.0.0' };
@@ -44,7 +45,7 @@ export const TEST_IMAGE_BASE64 =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
 export const TEST_AUDIO_BASE64 = 'UklGRiYAAABXQVZFZm10IBAAAAABAAEAQB8AAAB9AAACABAAZGF0YQIAAAA=';
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 /** Per-session state the handlers share (subscriptions survive across the session's requests). */
 export interface ConformanceSessionState {
@@ -86,7 +87,7 @@ const stringArgSchema = (name: string, description: string): Tool['inputSchema']
   required: [name],
 });
 
-const TOOLS: Tool[] = [
+export const TOOLS: Tool[] = [
   {
     name: 'test_simple_text',
     description: 'Tests simple text content response',
@@ -160,7 +161,7 @@ const TOOLS: Tool[] = [
   },
 ];
 
-const RESOURCES: Resource[] = [
+export const RESOURCES: Resource[] = [
   {
     uri: 'test://static-text',
     name: 'static-text',
@@ -184,7 +185,7 @@ const RESOURCES: Resource[] = [
   },
 ];
 
-const RESOURCE_TEMPLATE = {
+export const RESOURCE_TEMPLATE = {
   uriTemplate: 'test://template/{id}/data',
   name: 'template',
   title: 'Resource Template',
@@ -193,7 +194,7 @@ const RESOURCE_TEMPLATE = {
 };
 const TEMPLATE_PATTERN = /^test:\/\/template\/([^/]+)\/data$/;
 
-const PROMPTS: Prompt[] = [
+export const PROMPTS: Prompt[] = [
   {
     name: 'test_simple_prompt',
     title: 'Simple Test Prompt',
@@ -253,7 +254,7 @@ async function elicit(
   }
 }
 
-async function callTool(
+export async function callTool(
   name: string,
   args: Record<string, unknown> | undefined,
   extra: Extra,
@@ -449,7 +450,7 @@ async function callTool(
   }
 }
 
-function readResource(uri: string): ReadResourceResult {
+export function readResource(uri: string): ReadResourceResult {
   switch (uri) {
     case 'test://static-text':
       return {
@@ -478,7 +479,7 @@ function readResource(uri: string): ReadResourceResult {
   throw new McpError(ErrorCode.InvalidParams, `Resource ${uri} not found`);
 }
 
-function getPrompt(name: string, args: Record<string, string> | undefined): GetPromptResult {
+export function getPrompt(name: string, args: Record<string, string> | undefined): GetPromptResult {
   const prompt = PROMPTS.find((p) => p.name === name);
   if (!prompt) throw new McpError(ErrorCode.InvalidParams, `Prompt ${name} not found`);
   for (const arg of prompt.arguments ?? []) {

@@ -6,14 +6,16 @@
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const { transformFile } = require('@swc/core');
 const { ROOT, swcOptions } = require('./swc-options.cjs');
 
 const SRC = join(ROOT, 'src');
-const OUT = join(ROOT, 'dist');
+// `node scripts/build.mjs [outDir]`: dist/ by default; test/support/spawned-server.ts builds into a
+// directory of its own.
+const OUT = resolve(ROOT, process.argv[2] ?? 'dist');
 
 function sources(dir) {
   const files = [];
@@ -51,4 +53,4 @@ await Promise.all(
     while (queue.length > 0) await compile(queue.shift());
   }),
 );
-process.stdout.write(`compiled ${files.length} files to dist/ in ${Date.now() - started} ms\n`);
+process.stdout.write(`compiled ${files.length} files to ${relative(ROOT, OUT)}/ in ${Date.now() - started} ms\n`);

@@ -9,28 +9,16 @@ const run = promisify(execFile);
 const root = join(__dirname, '..', '..');
 
 /**
- * The application compiled as `nest build` does (swc, .swcrc), into a directory of its own at the
+ * The application compiled as `npm run build` does (scripts/build.mjs), into a directory of its own at the
  * repository's top level (so `node_modules` and the PGlite template resolve as from dist/), for
  * specs that need a real process: signals, exit codes, one process per data directory.
  */
 export async function buildApp(): Promise<{ dir: string; remove(): void }> {
   const dir = join(root, `.e2e-build-${process.pid}-${randomBytes(3).toString('hex')}`);
-  await run(
-    process.execPath,
-    [
-      join(root, 'node_modules', '@swc', 'cli', 'bin', 'swc.js'),
-      'src',
-      '-d',
-      dir,
-      '--strip-leading-paths',
-      '--config-file',
-      '.swcrc',
-      '--ignore',
-      '**/*.spec.ts',
-      '-q',
-    ],
-    { cwd: root, timeout: 120_000 },
-  );
+  await run(process.execPath, [join(root, 'scripts', 'build.mjs'), dir], {
+    cwd: root,
+    timeout: 120_000,
+  });
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RevocationBroadcastModule } from 'src/tokens/revocation/revocation-broadcast.module';
 import { ClientAdminService } from './client-admin.service';
+import { ClientCache } from './client-cache';
+import { ClientChangeNotices } from './client-change-notices';
 import { ClientAuthenticator } from './client-authenticator.service';
 import { ClientUsageTracker } from './client-usage-tracker';
 import { CimdResolver } from './cimd/cimd-resolver.service';
@@ -14,15 +17,17 @@ import { RegistrationService } from './registration/registration.service';
 const SELF_REGISTRATION = [RegistrationService, CimdResolver, ClientUsageTracker];
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OAuthClient])],
+  imports: [TypeOrmModule.forFeature([OAuthClient]), RevocationBroadcastModule],
   controllers: [RegistrationController],
   providers: [
     ClientsRepository,
+    ClientCache,
+    ClientChangeNotices,
     ClientsService,
     ClientAuthenticator,
     ClientAdminService,
     ...SELF_REGISTRATION,
   ],
-  exports: [ClientsService, ClientAuthenticator, ClientAdminService],
+  exports: [ClientsService, ClientAuthenticator, ClientAdminService, ClientChangeNotices],
 })
 export class ClientsModule {}

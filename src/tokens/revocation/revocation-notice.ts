@@ -1,12 +1,12 @@
 /** What one instance tells the others; `origin` lets an instance ignore its own notices. */
 export interface RevocationNotice {
-  kind: 'jti' | 'grant';
+  kind: 'jti' | 'grant' | 'client';
   id: string;
   origin: string;
 }
 
-/** Well above any jti (≤ 64), grant id (uuid) or instance id we produce. */
-const MAX_FIELD_LENGTH = 128;
+/** Well above any jti (≤ 64), grant id (uuid) or instance id we produce; longer client ids go out as `*`. */
+export const MAX_FIELD_LENGTH = 128;
 
 /** LISTEN/NOTIFY channel (one per database) and the Redis channel prefix. */
 export const REVOCATION_CHANNEL = 'mcp_oauth_revocation';
@@ -26,7 +26,7 @@ export function parseNotice(payload: unknown): RevocationNotice | null {
   }
   if (!value || typeof value !== 'object') return null;
   const { kind, id, origin } = value as Record<string, unknown>;
-  if (kind !== 'jti' && kind !== 'grant') return null;
+  if (kind !== 'jti' && kind !== 'grant' && kind !== 'client') return null;
   if (!isField(id) || !isField(origin)) return null;
   return { kind, id, origin };
 }

@@ -106,7 +106,9 @@ export class PasswordHasher {
       return await task();
     } finally {
       this.refill();
-      this.balanceMs -= performance.now() - started;
+      // The debt is bounded by one window: a hash slowed down by a busy machine (boot, other
+      // processes) must not lock hashing out for longer than that once the load is gone.
+      this.balanceMs = Math.max(-this.capacityMs, this.balanceMs - (performance.now() - started));
       this.active--;
       this.dispatch();
     }

@@ -207,6 +207,7 @@ const peers = {
   mcp: { script: join(here, 'servers/mcp-sdk.mjs'), port: 3105, ready: 'ready' },
 };
 const children = [];
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 process.on('exit', () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   dropDatabases();

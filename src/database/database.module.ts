@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from 'src/config/app-config';
 import { dataSourceOptions } from './data-source';
 import { DatabaseHealth } from './database.health';
+import { HotSql } from './hot-sql';
 import { runMigrations } from './run-migrations';
 
 /** The one data source (PGlite or PostgreSQL), migrated before any other module touches it. */
@@ -25,7 +26,7 @@ import { runMigrations } from './run-migrations';
       },
     }),
   ],
-  providers: [DatabaseHealth],
-  exports: [DatabaseHealth],
+  providers: [DatabaseHealth, HotSql],
+  exports: [DatabaseHealth, HotSql],
 })
 export class DatabaseModule {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { HotSql } from 'src/database/hot-sql';
 
 export interface AccessTokenRecord {
   jti: string;
@@ -28,17 +28,18 @@ export interface RefreshTokenRecord {
  */
 @Injectable()
 export class IssuedTokensRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: HotSql) {}
 
   async record(access: AccessTokenRecord, refresh: RefreshTokenRecord | null): Promise<void> {
     const a = [access.jti, access.clientId, access.userId, access.scope, access.resource, access.grantId, access.expiresAt];
     const insertAccess = `INSERT INTO access_tokens (jti, client_id, user_id, scope, resource, grant_id, expires_at)
                           VALUES ($1, $2, $3, $4, $5, $6, $7)`;
     if (!refresh) {
-      await this.dataSource.query(insertAccess, a);
+      await this.sql.query('issue_access', insertAccess, a);
       return;
     }
-    await this.dataSource.query(
+    await this.sql.query(
+      'issue_access_refresh',
       `WITH a AS (${insertAccess})
        INSERT INTO refresh_tokens (token_hash, client_id, user_id, scope, resource, grant_id, parent_hash, expires_at)
        VALUES ($8, $2, $3, $4, $5, $9, $10, $11)`,

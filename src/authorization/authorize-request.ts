@@ -1,5 +1,5 @@
 import { OAuthClient } from 'src/clients/oauth-client.entity';
-import { PageError, InvalidRequest, InvalidScope, InvalidTarget, UnsupportedResponseType } from 'src/oauth/errors/oauth-errors';
+import { PageError, InvalidRequest, InvalidScope, InvalidTarget, UnauthorizedClient, UnsupportedResponseType } from 'src/oauth/errors/oauth-errors';
 import { OAuthError } from 'src/oauth/errors/oauth.error';
 import { isValidS256Challenge } from 'src/oauth/pkce';
 import { findRegisteredRedirectUri } from 'src/oauth/redirect-uri';
@@ -74,7 +74,7 @@ export function checkResponseType(params: RawParams, client: OAuthClient): void 
   if (!responseType) throw InvalidRequest('response_type is required');
   if (responseType !== 'code') throw UnsupportedResponseType();
   if (!client.responseTypes.includes('code') || !client.grantTypes.includes('authorization_code')) {
-    throw new OAuthError('unauthorized_client', 'client may not use the authorization code flow');
+    throw UnauthorizedClient('client may not use the authorization code flow');
   }
 }
 

@@ -5,7 +5,7 @@ import { Clock } from 'src/common/clock';
 import type { PageOutcome } from 'src/common/html/page-outcome';
 import { AppConfig } from 'src/config/app-config';
 import { ConsentService } from 'src/consent/consent.service';
-import { PageError } from 'src/oauth/errors/oauth-errors';
+import { AccessDenied, ConsentRequired, InvalidScope, LoginRequired, PageError } from 'src/oauth/errors/oauth-errors';
 import { OAuthError } from 'src/oauth/errors/oauth.error';
 import { IDENTITY_SCOPES } from 'src/oauth/oauth.constants';
 import { isLoopbackHttp } from 'src/oauth/redirect-uri';
@@ -65,7 +65,7 @@ export class AuthorizeService {
         signedIn.session.authTime < this.clock.nowSeconds() - FRESH_LOGIN_SECONDS);
     if (mustLogin) {
       if (request.prompt.has('none'))
-        throw this.toClient(request, new OAuthError('login_required', 'login required'));
+        throw this.toClient(request, LoginRequired());
       return { kind: 'redirect', url: `/login?return_to=${encodeURIComponent(originalUrl)}` };
     }
     const { user, session } = signedIn!;
@@ -75,7 +75,7 @@ export class AuthorizeService {
       (await this.consents.covers(user.id, request.client.clientId, request.scope));
     if (remembered) return this.issueCode(request, user);
     if (request.prompt.has('none'))
-      throw this.toClient(request, new OAuthError('consent_required', 'consent required'));
+      throw this.toClient(request, ConsentRequired());
     return { kind: 'page', status: 200, html: this.renderConsent(request, user, session) };
   }
 
@@ -98,7 +98,7 @@ export class AuthorizeService {
     const { csrf_token: _csrf, decision, ...params } = body;
     const request = await validateAuthorizationRequest(params, this.ctx);
     if (decision !== 'approve') {
-      throw this.toClient(request, new OAuthError('access_denied', 'the user denied the request'));
+      throw this.toClient(request, AccessDenied('the user denied the request'));
     }
     this.checkUserScope(request, signedIn.user);
     await this.consents.grant(signedIn.user.id, request.client.clientId, request.scope);
@@ -127,7 +127,7 @@ export class AuthorizeService {
     if (!isSubset(needed, user.scopes)) {
       throw this.toClient(
         request,
-        new OAuthError('invalid_scope', 'requested scope is not allowed for this user'),
+        InvalidScope('requested scope is not allowed for this user'),
       );
     }
   }

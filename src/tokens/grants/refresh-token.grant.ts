@@ -5,10 +5,10 @@ import { Clock } from 'src/common/clock';
 import { sha256Hex } from 'src/common/hashing';
 import { seal, unseal } from 'src/common/token-sealing';
 import { AppConfig } from 'src/config/app-config';
-import { InvalidGrant, InvalidScope, InvalidTarget } from 'src/oauth/errors/oauth-errors';
+import { InvalidGrant, InvalidScope } from 'src/oauth/errors/oauth-errors';
 import { required, single } from 'src/oauth/request-params';
-import { resourceMatches } from 'src/oauth/resource';
-import { isSubset, parseScope } from 'src/oauth/scope';
+import { checkResource } from 'src/oauth/resource';
+import { checkScope, parseScope } from 'src/oauth/scope';
 import { RefreshTokensRepository, StoredRefreshToken } from '../refresh-tokens.repository';
 import { TokenIssuer, TokenResponse } from '../token-issuer.service';
 import { GrantContext, GrantHandler } from './grant-handler';
@@ -24,6 +24,7 @@ const SUCCESSOR_INFO = 'refresh-successor';
 @Injectable()
 export class RefreshTokenGrant implements GrantHandler {
   readonly grantType = 'refresh_token' as const;
+  readonly parameters = { required: ['refresh_token'], optional: ['scope', 'resource'] } as const;
 
   constructor(
     private readonly refreshTokens: RefreshTokensRepository,
@@ -38,10 +39,7 @@ export class RefreshTokenGrant implements GrantHandler {
     const presented = required(params, 'refresh_token');
     const requestedScope = parseScope(single(params, 'scope'));
     if (requestedScope === null) throw InvalidScope('scope is malformed');
-    const resource = single(params, 'resource');
-    if (resource !== undefined && !resourceMatches(resource, this.config.mcp.resource)) {
-      throw InvalidTarget('unknown resource');
-    }
+    checkResource(single(params, 'resource'), this.config.mcp.resource);
 
     const stored = await this.refreshTokens.findByHash(sha256Hex(presented));
     if (!stored) throw InvalidGrant('invalid refresh token');
@@ -49,8 +47,7 @@ export class RefreshTokenGrant implements GrantHandler {
     const now = this.clock.now();
     if (stored.revoked || stored.grantRevokedAt) throw InvalidGrant('refresh token was revoked');
     if (stored.expiresAt <= now || stored.grantExpiresAt <= now) throw InvalidGrant('refresh token expired');
-    const scope = requestedScope.length ? requestedScope : stored.scope;
-    if (!isSubset(scope, stored.scope)) throw InvalidScope('scope exceeds the original grant');
+    const scope = checkScope(single(params, 'scope'), stored.scope, stored.scope, 'scope exceeds the original grant');
 
     if (stored.usedAt) return this.retry(stored, presented, scope);
     return this.rotate(stored, presented, scope);

@@ -22,28 +22,80 @@ export interface RefreshTokenRecord {
   expiresAt: Date;
 }
 
+/** Access tokens recorded together at most (one statement, one round trip). */
+export const MAX_ACCESS_BATCH = 100;
+
+const INSERT_ACCESS_BATCH = `INSERT INTO access_tokens (jti, client_id, user_id, scope, resource, grant_id, expires_at)
+  SELECT jti, client_id, user_id, string_to_array(scope, ' '), resource, grant_id, expires_at
+    FROM unnest($1::varchar[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::timestamptz[])
+      AS t(jti, client_id, user_id, scope, resource, grant_id, expires_at)`;
+
+interface PendingAccess {
+  record: AccessTokenRecord;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 /**
  * Records what the token endpoint issued: the access token's jti and, with it, the refresh token's
- * hash, in ONE statement (one round trip per issuance, ARCHITECTURE.md §5).
+ * hash, in ONE statement (one round trip per issuance, ARCHITECTURE.md §5). Access tokens issued
+ * alone (client_credentials, refresh retries) that arrive in the same turn of the event loop are
+ * written by one multi-row INSERT; each request still answers only after its row is committed
+ * (docs/performance.md).
  */
 @Injectable()
 export class IssuedTokensRepository {
+  private pending: PendingAccess[] = [];
+  private scheduled = false;
+
   constructor(private readonly sql: HotSql) {}
 
   async record(access: AccessTokenRecord, refresh: RefreshTokenRecord | null): Promise<void> {
+    if (!refresh) return this.recordAccess(access);
     const a = [access.jti, access.clientId, access.userId, access.scope, access.resource, access.grantId, access.expiresAt];
-    const insertAccess = `INSERT INTO access_tokens (jti, client_id, user_id, scope, resource, grant_id, expires_at)
-                          VALUES ($1, $2, $3, $4, $5, $6, $7)`;
-    if (!refresh) {
-      await this.sql.query('issue_access', insertAccess, a);
-      return;
-    }
     await this.sql.query(
       'issue_access_refresh',
-      `WITH a AS (${insertAccess})
+      `WITH a AS (INSERT INTO access_tokens (jti, client_id, user_id, scope, resource, grant_id, expires_at)
+                  VALUES ($1, $2, $3, $4, $5, $6, $7))
        INSERT INTO refresh_tokens (token_hash, client_id, user_id, scope, resource, grant_id, parent_hash, expires_at)
        VALUES ($8, $2, $3, $4, $5, $9, $10, $11)`,
       [...a, refresh.tokenHash, refresh.grantId, refresh.parentHash, refresh.expiresAt],
     );
+  }
+
+  private recordAccess(record: AccessTokenRecord): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ record, resolve, reject });
+      if (this.pending.length >= MAX_ACCESS_BATCH) this.flush();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.pending.splice(0, MAX_ACCESS_BATCH);
+    if (this.pending.length > 0 && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    if (batch.length === 0) return;
+    const column = <T>(pick: (r: AccessTokenRecord) => T) => batch.map((p) => pick(p.record));
+    this.sql
+      .query('issue_access_batch', INSERT_ACCESS_BATCH, [
+        column((r) => r.jti),
+        column((r) => r.clientId),
+        column((r) => r.userId),
+        column((r) => r.scope.join(' ')),
+        column((r) => r.resource),
+        column((r) => r.grantId),
+        column((r) => r.expiresAt),
+      ])
+      .then(
+        () => batch.forEach((p) => p.resolve()),
+        (err: unknown) => batch.forEach((p) => p.reject(err)),
+      );
   }
 }

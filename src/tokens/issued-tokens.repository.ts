@@ -24,6 +24,8 @@ export interface RefreshTokenRecord {
 
 /** Access tokens recorded together at most (one statement, one round trip). */
 export const MAX_ACCESS_BATCH = 100;
+/** Batches in flight at most; tokens issued meanwhile wait for the next (group commit). */
+export const MAX_BATCHES_IN_FLIGHT = 2;
 
 const INSERT_ACCESS_BATCH = `INSERT INTO access_tokens (jti, client_id, user_id, scope, resource, grant_id, expires_at)
   SELECT jti, client_id, user_id, string_to_array(scope, ' '), resource, grant_id, expires_at
@@ -39,14 +41,15 @@ interface PendingAccess {
 /**
  * Records what the token endpoint issued: the access token's jti and, with it, the refresh token's
  * hash, in ONE statement (one round trip per issuance, ARCHITECTURE.md §5). Access tokens issued
- * alone (client_credentials, refresh retries) that arrive in the same turn of the event loop are
- * written by one multi-row INSERT; each request still answers only after its row is committed
- * (docs/performance.md).
+ * alone (client_credentials, refresh retries) are group-committed: those of one event-loop turn,
+ * and those issued while MAX_BATCHES_IN_FLIGHT batches are being written, go in one multi-row
+ * INSERT; each request still answers only after its own row is committed (docs/performance.md).
  */
 @Injectable()
 export class IssuedTokensRepository {
   private pending: PendingAccess[] = [];
   private scheduled = false;
+  private inFlight = 0;
 
   constructor(private readonly sql: HotSql) {}
 
@@ -66,22 +69,22 @@ export class IssuedTokensRepository {
   private recordAccess(record: AccessTokenRecord): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ record, resolve, reject });
-      if (this.pending.length >= MAX_ACCESS_BATCH) this.flush();
-      else if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
+  }
+
+  /** A flush at the end of this turn, unless enough batches are in flight already. */
+  private schedule(): void {
+    if (this.scheduled || this.pending.length === 0 || this.inFlight >= MAX_BATCHES_IN_FLIGHT) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
   }
 
   private flush(): void {
     this.scheduled = false;
     const batch = this.pending.splice(0, MAX_ACCESS_BATCH);
-    if (this.pending.length > 0 && !this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
     if (batch.length === 0) return;
+    this.inFlight++;
     const column = <T>(pick: (r: AccessTokenRecord) => T) => batch.map((p) => pick(p.record));
     this.sql
       .query('issue_access_batch', INSERT_ACCESS_BATCH, [
@@ -96,6 +99,11 @@ export class IssuedTokensRepository {
       .then(
         () => batch.forEach((p) => p.resolve()),
         (err: unknown) => batch.forEach((p) => p.reject(err)),
-      );
+      )
+      .finally(() => {
+        this.inFlight--;
+        this.schedule();
+      });
+    this.schedule();
   }
 }

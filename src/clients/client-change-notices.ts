@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import {
   CLIENT_WILDCARD,
   RevocationBroadcaster,
-} from 'src/tokens/revocation/revocation-broadcaster';
+} from 'src/token-store/revocation/revocation-broadcaster';
 import { ClientCache } from './client-cache';
 
 /**

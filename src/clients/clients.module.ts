@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { RevocationBroadcastModule } from 'src/tokens/revocation/revocation-broadcast.module';
+import { RevocationBroadcastModule } from 'src/token-store/revocation/revocation-broadcast.module';
 import { ClientAdminService } from './client-admin.service';
 import { ClientCache } from './client-cache';
 import { ClientChangeNotices } from './client-change-notices';

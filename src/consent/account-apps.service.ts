@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { setAuditContext } from 'src/audit/audit-context';
-import { GrantsService } from 'src/authorization/grants.service';
+import { GrantsService } from 'src/token-store/grants.service';
 import { ClientsService } from 'src/clients/clients.service';
 import type { PageOutcome } from 'src/common/html/page-outcome';
 import { PageError } from 'src/oauth/errors/oauth-errors';

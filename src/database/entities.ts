@@ -3,9 +3,9 @@ import { AuthorizationCode } from 'src/authorization/authorization-code.entity';
 import { OAuthClient } from 'src/clients/oauth-client.entity';
 import { Consent } from 'src/consent/consent.entity';
 import { Note } from 'src/mcp/note.entity';
-import { AccessToken } from 'src/tokens/access-token.entity';
-import { Grant } from 'src/tokens/grant.entity';
-import { RefreshToken } from 'src/tokens/refresh-token.entity';
+import { AccessToken } from 'src/token-store/access-token.entity';
+import { Grant } from 'src/token-store/grant.entity';
+import { RefreshToken } from 'src/token-store/refresh-token.entity';
 import { SigningKey } from 'src/tokens/signing-key.entity';
 import { User } from 'src/users/user.entity';
 

@@ -7,7 +7,7 @@ import { TOKEN_PREFIX } from 'src/oauth/oauth.constants';
 import { formatScope } from 'src/oauth/scope';
 import { UsersService } from 'src/users/users.service';
 import { TokenVerifier } from './keys/token-verifier';
-import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { RefreshTokensRepository } from '../token-store/refresh-tokens.repository';
 
 export type IntrospectionResponse = { active: false } | ({ active: true } & Record<string, unknown>);
 

@@ -5,7 +5,7 @@ import { InvalidGrant } from 'src/oauth/errors/oauth-errors';
 import { verifyS256 } from 'src/oauth/pkce';
 import { required, single } from 'src/oauth/request-params';
 import { checkResource } from 'src/oauth/resource';
-import { GrantsService } from 'src/authorization/grants.service';
+import { GrantsService } from 'src/token-store/grants.service';
 import { TokenIssuer, TokenResponse } from '../token-issuer.service';
 import { GrantContext, GrantHandler } from './grant-handler';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from 'src/audit/audit.service';
-import { GrantsService } from 'src/authorization/grants.service';
+import { GrantsService } from 'src/token-store/grants.service';
 import { Clock } from 'src/common/clock';
 import { sha256Hex } from 'src/common/hashing';
 import { seal, unseal } from 'src/common/token-sealing';
@@ -9,7 +9,7 @@ import { InvalidGrant, InvalidScope } from 'src/oauth/errors/oauth-errors';
 import { required, single } from 'src/oauth/request-params';
 import { checkResource } from 'src/oauth/resource';
 import { checkScope, parseScope } from 'src/oauth/scope';
-import { RefreshTokensRepository, StoredRefreshToken } from '../refresh-tokens.repository';
+import { RefreshTokensRepository, StoredRefreshToken } from '../../token-store/refresh-tokens.repository';
 import { TokenIssuer, TokenResponse } from '../token-issuer.service';
 import { GrantContext, GrantHandler } from './grant-handler';
 

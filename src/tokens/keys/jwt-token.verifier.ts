@@ -4,7 +4,7 @@ import type { CryptoKey, JWTPayload } from 'jose';
 import { Clock } from 'src/common/clock';
 import { AppConfig } from 'src/config/app-config';
 import { ACCESS_TOKEN_TYP } from './jwt-access-token.signer';
-import { RevocationChecker } from './revocation-checker';
+import { RevocationChecker } from '../../token-store/revocation-checker';
 import { SIGNING_ALG, SigningKeysService } from './signing-keys.service';
 import { TokenRejectedError, TokenVerifier, VerifiedAccessToken } from './token-verifier';
 

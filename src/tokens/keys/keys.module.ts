@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AccessToken } from 'src/tokens/access-token.entity';
+import { AccessToken } from 'src/token-store/access-token.entity';
 import { SigningKey } from 'src/tokens/signing-key.entity';
-import { AccessTokenRevocationRepository } from './access-token-revocation.repository';
-import { DatabaseRevocationChecker } from './database-revocation-checker';
+import { AccessTokenRevocationRepository } from '../../token-store/access-token-revocation.repository';
+import { DatabaseRevocationChecker } from '../../token-store/database-revocation-checker';
 import { JwtAccessTokenSigner } from './jwt-access-token.signer';
 import { JwtTokenVerifier } from './jwt-token.verifier';
 import { KeyEncryption } from './key-encryption';
-import { RevocationChecker } from './revocation-checker';
+import { RevocationChecker } from '../../token-store/revocation-checker';
 import { SigningKeysRepository } from './signing-keys.repository';
 import { SigningKeysService } from './signing-keys.service';
 import { AccessTokenSigner, TokenVerifier } from './token-verifier';

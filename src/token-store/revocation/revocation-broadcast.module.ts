@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from 'src/config/app-config';
 import { KeysModule } from 'src/tokens/keys/keys.module';
-import { RevocationChecker } from 'src/tokens/keys/revocation-checker';
+import { RevocationChecker } from 'src/token-store/revocation-checker';
 import { PgNotifyTransport } from './pg-notify.transport';
 import { RedisPubSubTransport } from './redis-pubsub.transport';
 import { LocalRevocationBroadcaster, RevocationBroadcaster } from './revocation-broadcaster';

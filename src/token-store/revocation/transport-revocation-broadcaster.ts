@@ -1,7 +1,7 @@
 import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { errorSummary } from 'src/common/error-summary';
-import { RevocationChecker } from 'src/tokens/keys/revocation-checker';
+import { RevocationChecker } from 'src/token-store/revocation-checker';
 import { CLIENT_WILDCARD, RevocationBroadcaster } from './revocation-broadcaster';
 import { encodeNotice, MAX_FIELD_LENGTH, parseNotice, RevocationNotice } from './revocation-notice';
 import { RevocationTransport, withTimeout } from './revocation-transport';

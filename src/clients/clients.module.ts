@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { RevocationBroadcastModule } from 'src/token-store/revocation/revocation-broadcast.module';
+import { TokenStoreModule } from 'src/token-store/token-store.module';
 import { ClientAdminService } from './client-admin.service';
 import { ClientCache } from './client-cache';
 import { ClientChangeNotices } from './client-change-notices';
@@ -17,7 +17,7 @@ import { RegistrationService } from './registration/registration.service';
 const SELF_REGISTRATION = [RegistrationService, CimdResolver, ClientUsageTracker];
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OAuthClient]), RevocationBroadcastModule],
+  imports: [TypeOrmModule.forFeature([OAuthClient]), TokenStoreModule],
   controllers: [RegistrationController],
   providers: [
     ClientsRepository,

@@ -1,7 +1,7 @@
 import { SessionService } from 'src/session/session.service';
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import { AuditService } from 'src/audit/audit.service';
-import { GrantsService } from 'src/authorization/grants.service';
+import { GrantsService } from 'src/token-store/grants.service';
 import { UsernameTakenError } from 'src/users/user-admin.service';
 import { UserAdminService } from 'src/users/user-admin.service';
 import { User } from 'src/users/user.entity';

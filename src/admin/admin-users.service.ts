@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { AuditService } from 'src/audit/audit.service';
-import { GrantsService } from 'src/authorization/grants.service';
+import { GrantsService } from 'src/token-store/grants.service';
 import { MCP_BASELINE_SCOPES } from 'src/oauth/oauth.constants';
 import { SessionService } from 'src/session/session.service';
 import { UsernameTakenError } from 'src/users/user-admin.service';

@@ -8,7 +8,6 @@ import {
   Post,
   Req,
 } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import type { NextFunction, Request, Response } from 'express';
 import request from 'supertest';
@@ -85,7 +84,8 @@ describe(AuditInterceptor.name, () => {
       controllers: [ProbeController],
       providers: [
         { provide: AuditService, useValue: fakeAudit },
-        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+        // @Audited binds the interceptor itself; there is no global one.
+        AuditInterceptor,
       ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });

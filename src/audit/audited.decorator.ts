@@ -1,6 +1,7 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
 import type { Request } from 'express';
 import { AuditEventType } from './audit-event-types';
+import { AuditInterceptor } from './audit.interceptor';
 
 export const AUDITED_KEY = 'audit:audited';
 
@@ -13,6 +14,13 @@ export interface AuditedMetadata extends AuditedOptions {
   type: AuditEventType;
 }
 
-/** Marks a handler (or controller) whose every call `AuditInterceptor` records as `type`. */
+/**
+ * Marks a handler (or controller) whose every call `AuditInterceptor` records as `type`. The
+ * interceptor is bound here, not globally: a route without `@Audited` then runs no interceptor at
+ * all (Nest's interceptor chain costs every request it wraps; docs/performance.md).
+ */
 export const Audited = (type: AuditEventType, options: AuditedOptions = {}) =>
-  SetMetadata<string, AuditedMetadata>(AUDITED_KEY, { type, ...options });
+  applyDecorators(
+    SetMetadata<string, AuditedMetadata>(AUDITED_KEY, { type, ...options }),
+    UseInterceptors(AuditInterceptor),
+  );

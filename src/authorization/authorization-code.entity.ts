@@ -9,7 +9,7 @@ import {
 } from 'typeorm';
 import { OAuthClient } from 'src/clients/oauth-client.entity';
 import { User } from 'src/users/user.entity';
-import { Grant } from 'src/tokens/grant.entity';
+import { Grant } from 'src/token-store/grant.entity';
 
 @Entity({ name: 'authorization_codes' })
 export class AuthorizationCode {

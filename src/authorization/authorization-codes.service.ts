@@ -7,7 +7,7 @@ import { AppConfig } from 'src/config/app-config';
 import { TOKEN_PREFIX } from 'src/oauth/oauth.constants';
 import { AuthorizationCode } from './authorization-code.entity';
 import { AuthorizationCodesRepository } from './authorization-codes.repository';
-import { GrantsService } from './grants.service';
+import { GrantsService } from '../token-store/grants.service';
 
 export interface CodeRequest {
   clientId: string;

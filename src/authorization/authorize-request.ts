@@ -4,12 +4,12 @@ import {
   mayUseAnyLoopbackPort,
 } from 'src/clients/policy/client-policy';
 import { findRegisteredRedirectUri } from 'src/clients/policy/redirect-uri-rules';
-import { PageError, InvalidRequest, InvalidScope, InvalidTarget, UnsupportedResponseType } from 'src/oauth/errors/oauth-errors';
+import { PageError, InvalidRequest, InvalidScope, InvalidTarget, UnauthorizedClient, UnsupportedResponseType } from 'src/oauth/errors/oauth-errors';
 import { OAuthError } from 'src/oauth/errors/oauth.error';
 import { isValidS256Challenge } from 'src/oauth/pkce';
 import { RawParams, single } from 'src/oauth/request-params';
-import { resourceMatches } from 'src/oauth/resource';
-import { isSubset, parseScope } from 'src/oauth/scope';
+import { checkResource as resourceWithin } from 'src/oauth/resource';
+import { checkScope as scopeWithin, parseScope } from 'src/oauth/scope';
 
 /** A fully validated authorization request (RFC 6749 §4.1.1 + RFC 7636 + RFC 8707). */
 export interface AuthorizationRequest {
@@ -86,7 +86,7 @@ export function checkResponseType(params: RawParams, client: OAuthClient): void 
   if (!responseType) throw InvalidRequest('response_type is required');
   if (responseType !== 'code') throw UnsupportedResponseType();
   if (!client.responseTypes.includes('code') || !client.grantTypes.includes('authorization_code')) {
-    throw new OAuthError('unauthorized_client', 'client may not use the authorization code flow');
+    throw UnauthorizedClient('client may not use the authorization code flow');
   }
 }
 
@@ -103,22 +103,15 @@ export function checkPkce(params: RawParams): string {
 
 /** Requested scope must be within the client's; absent means all of the client's scopes. */
 export function checkScope(params: RawParams, client: OAuthClient): string[] {
-  const scope = parseScope(single(params, 'scope'));
-  if (scope === null) throw InvalidScope('scope is malformed');
+  const value = single(params, 'scope');
+  if (parseScope(value)?.length === 0 && client.scope.length === 0) throw InvalidScope('no scope requested and none registered');
   const allowed = client.grantTypes.includes('refresh_token') ? [...client.scope, OFFLINE_ACCESS] : client.scope;
-  if (scope.length === 0) {
-    if (client.scope.length === 0) throw InvalidScope('no scope requested and none registered');
-    return [...client.scope];
-  }
-  if (!isSubset(scope, allowed)) throw InvalidScope('requested scope is not allowed for this client');
-  return scope;
+  return scopeWithin(value, client.scope, allowed, 'requested scope is not allowed for this client');
 }
 
 /** RFC 8707: absent means this server's MCP resource; anything else is invalid_target. */
 export function checkResource(params: RawParams, ctx: AuthorizeContext): string {
-  const resource = single(params, 'resource');
-  if (resource === undefined) return ctx.resource;
-  if (!resourceMatches(resource, ctx.resource)) throw InvalidTarget('unknown resource');
+  resourceWithin(single(params, 'resource'), ctx.resource);
   return ctx.resource;
 }
 

@@ -4,7 +4,7 @@ import { Clock } from 'src/common/clock';
 import type { PageOutcome } from 'src/common/html/page-outcome';
 import { AppConfig } from 'src/config/app-config';
 import { ConsentService } from 'src/consent/consent.service';
-import { PageError } from 'src/oauth/errors/oauth-errors';
+import { AccessDenied, ConsentRequired, InvalidScope, LoginRequired, PageError } from 'src/oauth/errors/oauth-errors';
 import { OAuthError } from 'src/oauth/errors/oauth.error';
 import { IDENTITY_SCOPES } from 'src/oauth/oauth.constants';
 import {
@@ -67,7 +67,7 @@ export class AuthorizeService {
         signedIn.session.authTime < this.clock.nowSeconds() - FRESH_LOGIN_SECONDS);
     if (mustLogin) {
       if (request.prompt.has('none'))
-        throw this.beforeInteraction(request, new OAuthError('login_required', 'login required'));
+        throw this.beforeInteraction(request, LoginRequired());
       return { kind: 'redirect', url: `/login?return_to=${encodeURIComponent(originalUrl)}` };
     }
     const { user, session } = signedIn!;
@@ -77,7 +77,7 @@ export class AuthorizeService {
       (await this.consents.covers(user.id, request.client.clientId, request.scope));
     if (remembered) return this.issueCode(request, user);
     if (request.prompt.has('none'))
-      throw this.beforeInteraction(request, new OAuthError('consent_required', 'consent required'));
+      throw this.beforeInteraction(request, ConsentRequired());
     return { kind: 'page', status: 200, html: this.renderConsent(request, user, session) };
   }
 
@@ -99,7 +99,7 @@ export class AuthorizeService {
     const { csrf_token: _csrf, decision, ...params } = body;
     const request = await validateAuthorizationRequest(params, this.ctx);
     if (decision !== 'approve') {
-      throw this.toClient(request, new OAuthError('access_denied', 'the user denied the request'));
+      throw this.toClient(request, AccessDenied('the user denied the request'));
     }
     this.checkUserScope(request, signedIn.user, true);
     await this.consents.grant(signedIn.user.id, request.client.clientId, request.scope);
@@ -126,7 +126,7 @@ export class AuthorizeService {
   private checkUserScope(request: AuthorizationRequest, user: User, decided: boolean): void {
     const needed = request.scope.filter((s) => !IDENTITY_SCOPES.has(s));
     if (!isSubset(needed, user.scopes)) {
-      const error = new OAuthError('invalid_scope', 'requested scope is not allowed for this user');
+      const error = InvalidScope('requested scope is not allowed for this user');
       throw decided ? this.toClient(request, error) : this.beforeInteraction(request, error);
     }
   }

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { TokenStoreModule } from 'src/token-store/token-store.module';
 import { ClientAdminService } from './client-admin.service';
+import { ClientCache } from './client-cache';
+import { ClientChangeNotices } from './client-change-notices';
 import { ClientAuthenticator } from './client-authenticator.service';
 import { ClientDeletion } from './client-deletion.service';
 import { ClientUsageTracker } from './client-usage-tracker';
@@ -16,10 +19,12 @@ import { RegistrationService } from './registration/registration.service';
 const SELF_REGISTRATION = [RegistrationService, CimdResolver, ClientUsageTracker];
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OAuthClient])],
+  imports: [TypeOrmModule.forFeature([OAuthClient]), TokenStoreModule],
   controllers: [RegistrationController],
   providers: [
     ClientsRepository,
+    ClientCache,
+    ClientChangeNotices,
     ClientsService,
     ClientAuthenticator,
     ClientAdminService,
@@ -27,6 +32,13 @@ const SELF_REGISTRATION = [RegistrationService, CimdResolver, ClientUsageTracker
     ClientDeletion,
     ...SELF_REGISTRATION,
   ],
-  exports: [ClientsService, ClientAuthenticator, ClientAdminService, ClientPolicy, ClientDeletion],
+  exports: [
+    ClientsService,
+    ClientAuthenticator,
+    ClientAdminService,
+    ClientPolicy,
+    ClientDeletion,
+    ClientChangeNotices,
+  ],
 })
 export class ClientsModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { ClientChangeNotices } from './client-change-notices';
 import { ClientSource, OAuthClient } from './oauth-client.entity';
 
 export type NewClient = Pick<OAuthClient, 'clientId' | 'clientName' | 'redirectUris'> &
@@ -39,10 +40,16 @@ export type RegisteredMetadata = Pick<OAuthClient, MetadataFields | 'metadata'>;
 /** Escapes LIKE wildcards (backslash is PostgreSQL's default LIKE escape) so `q` matches literally. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** oauth_clients: the protocol's lookups, the administrator's changes, DCR and CIMD rows. */
+/**
+ * oauth_clients: the protocol's lookups, the administrator's changes, DCR and CIMD rows. Every
+ * write reports the client to ClientChangeNotices, so no instance keeps serving a cached copy.
+ */
 @Injectable()
 export class ClientsRepository {
-  constructor(@InjectRepository(OAuthClient) private readonly repo: Repository<OAuthClient>) {}
+  constructor(
+    @InjectRepository(OAuthClient) private readonly repo: Repository<OAuthClient>,
+    private readonly notices: ClientChangeNotices,
+  ) {}
 
   findByClientId(clientId: string): Promise<OAuthClient | null> {
     return this.repo.findOneBy({ clientId });
@@ -50,6 +57,7 @@ export class ClientsRepository {
 
   async insert(client: NewClient): Promise<OAuthClient> {
     await this.repo.insert(client as QueryDeepPartialEntity<OAuthClient>);
+    await this.notices.changed(client.clientId);
     return (await this.repo.findOneBy({ clientId: client.clientId }))!;
   }
 
@@ -63,6 +71,7 @@ export class ClientsRepository {
       .orIgnore()
       .returning(['client_id'])
       .execute();
+    if (result.raw.length > 0) await this.notices.changed(client.clientId);
     return result.raw.length > 0;
   }
 
@@ -106,6 +115,7 @@ export class ClientsRepository {
         given as QueryDeepPartialEntity<OAuthClient>,
       );
       if ((result.affected ?? 0) === 0) return null;
+      await this.notices.changed(clientId);
     }
     return this.repo.findOneBy(source ? { clientId, source } : { clientId });
   }
@@ -113,6 +123,7 @@ export class ClientsRepository {
   /** Deletes the client (of `source`, when given); codes, grants, tokens and consents cascade. */
   async delete(clientId: string, source?: ClientSource): Promise<boolean> {
     const result = await this.repo.delete(source ? { clientId, source } : { clientId });
+    if ((result.affected ?? 0) > 0) await this.notices.changed(clientId);
     return (result.affected ?? 0) > 0;
   }
 
@@ -143,5 +154,6 @@ export class ClientsRepository {
         JSON.stringify(m.metadata),
       ],
     );
+    await this.notices.changed(clientId);
   }
 }

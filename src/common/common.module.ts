@@ -13,7 +13,7 @@ import { CryptoRandomSource, RandomSource } from './random';
     {
       provide: PasswordHasher,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => new PasswordHasher(config.bcryptCost),
+      useFactory: (config: AppConfig) => new PasswordHasher(config.bcryptCost, config.passwordHashBudget),
     },
   ],
   exports: [Clock, RandomSource, PasswordHasher],

@@ -28,6 +28,13 @@ export class AppConfig {
   readonly shutdownTimeoutMs: number;
   readonly ttl: { accessToken: number; refreshToken: number; code: number; refreshGrace: number };
   readonly bcryptCost: number;
+  /** Admission control for bcrypt (docs/performance.md): in flight, CPU share, queue, wait. */
+  readonly passwordHashBudget: {
+    concurrency: number;
+    cpuShare: number;
+    maxQueue: number;
+    maxWaitMs: number;
+  };
   readonly appSecret: string;
   readonly seedDemo: boolean;
   readonly logLevel: EnvSchema['LOG_LEVEL'];
@@ -84,6 +91,12 @@ export class AppConfig {
       refreshGrace: env.REFRESH_GRACE_SECONDS,
     };
     this.bcryptCost = env.BCRYPT_COST;
+    this.passwordHashBudget = {
+      concurrency: env.PASSWORD_HASH_CONCURRENCY,
+      cpuShare: env.PASSWORD_HASH_CPU_PERCENT / 100,
+      maxQueue: env.PASSWORD_HASH_QUEUE,
+      maxWaitMs: env.PASSWORD_HASH_MAX_WAIT_MS,
+    };
     this.appSecret = appSecret;
     this.seedDemo = env.SEED_DEMO ?? env.NODE_ENV !== 'production';
     this.logLevel = env.LOG_LEVEL;

@@ -183,6 +183,34 @@ export class EnvSchema {
   @Max(15)
   BCRYPT_COST = 12;
 
+  /** Password hashes in flight at most (docs/performance.md, password hashing budget). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  PASSWORD_HASH_CONCURRENCY = 2;
+
+  /** Percent of the process's CPU time password hashing may use, averaged over 10 s. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  PASSWORD_HASH_CPU_PERCENT = 10;
+
+  /** Password hashes waiting for the budget at most; more get 503 at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  PASSWORD_HASH_QUEUE = 64;
+
+  /** How long a password hash waits for the budget before the request gets 503, milliseconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  PASSWORD_HASH_MAX_WAIT_MS = 2000;
+
   /** Encrypts signing keys at rest and signs cookies. Required when NODE_ENV=production. */
   @IsOptional()
   @IsString()

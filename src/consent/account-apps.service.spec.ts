@@ -1,4 +1,4 @@
-import { GrantsService } from 'src/authorization/grants.service';
+import { GrantsService } from 'src/token-store/grants.service';
 import { ClientsService } from 'src/clients/clients.service';
 import { PageError } from 'src/oauth/errors/oauth-errors';
 import { Session, SessionService, SignedInUser } from 'src/session/session.service';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditContext } from 'src/audit/audit-context';
-import { GrantsService } from 'src/authorization/grants.service';
+import { GrantsService } from 'src/token-store/grants.service';
 import { ClientsService } from 'src/clients/clients.service';
 import { PageError } from 'src/oauth/errors/oauth-errors';
 import { RawParams, required } from 'src/oauth/request-params';

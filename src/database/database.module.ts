@@ -6,6 +6,7 @@ import { dataSourceOptions } from './data-source';
 import { DatabaseAvailability } from './database-availability';
 import { DataDirectoryLockedError } from './database-errors';
 import { DatabaseHealth } from './database.health';
+import { HotSql } from './hot-sql';
 import { runMigrations } from './run-migrations';
 
 /** The one data source (PGlite or PostgreSQL), migrated before any other module touches it. */
@@ -40,8 +41,8 @@ import { runMigrations } from './run-migrations';
       },
     }),
   ],
-  providers: [DatabaseHealth, DatabaseAvailability],
-  exports: [DatabaseHealth, DatabaseAvailability],
+  providers: [DatabaseHealth, DatabaseAvailability, HotSql],
+  exports: [DatabaseHealth, DatabaseAvailability, HotSql],
 })
 export class DatabaseModule {}
 

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from 'src/audit/audit.service';
+import { ClientChangeNotices } from 'src/clients/client-change-notices';
 import { Clock } from 'src/common/clock';
 import { AppConfig } from 'src/config/app-config';
 import { BatchLoopOptions, deleteInBatches, sleep } from './batched-delete';
@@ -28,6 +29,7 @@ export class DcrClientExpiryJob {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly clientChanges: ClientChangeNotices,
   ) {}
 
   /** Returns how many clients were deleted. */
@@ -37,6 +39,8 @@ export class DcrClientExpiryJob {
     const { deleted } = await deleteInBatches(
       async (limit) => {
         const ids = await this.repo.deleteUnusedDcrClients(cutoff, limit);
+        // No instance may keep serving a deleted client from its cache.
+        if (ids?.length) await this.clientChanges.changed(ids);
         for (const clientId of ids ?? []) {
           this.audit.record({
             type: 'client.deleted',

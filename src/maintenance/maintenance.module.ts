@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { ClientsModule } from 'src/clients/clients.module';
 import { KeysModule } from 'src/tokens/keys/keys.module';
 import { DcrClientExpiryJob } from './dcr-client-expiry.job';
 import { KeyRotationJob } from './key-rotation.job';
@@ -13,7 +14,7 @@ import { PurgeExpiredJob } from './purge-expired.job';
  * tests and operators can run them directly.
  */
 @Module({
-  imports: [ScheduleModule.forRoot(), KeysModule],
+  imports: [ScheduleModule.forRoot(), KeysModule, ClientsModule],
   providers: [
     MaintenanceRepository,
     PurgeExpiredJob,

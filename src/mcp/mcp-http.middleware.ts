@@ -1,6 +1,6 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { OAuthError } from 'src/oauth/errors/oauth.error';
+import { AccessDenied } from 'src/oauth/errors/oauth-errors';
 import { McpRequestPolicy } from './mcp-request-policy';
 
 /** CORS for browser-based MCP clients (MCP.md checklist 32, §4.3). No credentials: tokens are headers. */
@@ -23,11 +23,11 @@ export class McpHttpMiddleware implements NestMiddleware {
 
   use(req: Request, res: Response, next: NextFunction): void {
     if (!this.policy.isHostAllowed(req.headers.host)) {
-      throw new OAuthError('access_denied', 'host not allowed', 403);
+      throw AccessDenied('host not allowed');
     }
     const origin = req.headers.origin;
     if (!this.policy.isOriginAllowed(origin)) {
-      throw new OAuthError('access_denied', 'origin not allowed', 403);
+      throw AccessDenied('origin not allowed');
     }
     if (origin !== undefined) {
       res.setHeader('Access-Control-Allow-Origin', origin);

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BearerChallenges } from 'src/bearer/bearer-challenges';
 import type { Principal } from 'src/bearer/principal.decorator';
-import { InvalidRequest } from 'src/oauth/errors/oauth-errors';
-import { OAuthError } from 'src/oauth/errors/oauth.error';
+import { InvalidRequest, NotFound } from 'src/oauth/errors/oauth-errors';
 import { ToolCallOrigin, ToolRunner } from './tool-runner.service';
 import type { ToolResult } from './tools/tool-definition';
 
@@ -25,7 +24,7 @@ export class RestToolCalls {
       case 'ok':
         return outcome.result;
       case 'unknown_tool':
-        throw new OAuthError('not_found', 'unknown tool');
+        throw NotFound('unknown tool');
       case 'insufficient_scope':
         throw this.challenges.insufficientScope(principal.scope, outcome.required);
       case 'invalid_arguments':

@@ -1,3 +1,5 @@
+import { InvalidScope } from './errors/oauth-errors';
+
 /**
  * Scope strings per RFC 6749 §3.3: space-delimited, case-sensitive tokens of %x21 / %x23-5B / %x5D-7E.
  * Returns null when the string is malformed.
@@ -26,4 +28,22 @@ export function isSubset(requested: readonly string[], allowed: readonly string[
 export function intersect(a: readonly string[], b: readonly string[]): string[] {
   const set = new Set(b);
   return a.filter((s) => set.has(s));
+}
+
+/**
+ * The one scope check (RFC 6749 §3.3): the requested scope, or `fallback` when none was asked for,
+ * must lie within `allowed`; returns the scope to grant. `description` says what it exceeds.
+ * @throws invalid_scope when the value is malformed or asks for more.
+ */
+export function checkScope(
+  value: string | undefined,
+  fallback: readonly string[],
+  allowed: readonly string[],
+  description: string,
+): string[] {
+  const requested = parseScope(value);
+  if (requested === null) throw InvalidScope('scope is malformed');
+  const scope = requested.length ? requested : [...fallback];
+  if (!isSubset(scope, allowed)) throw InvalidScope(description);
+  return scope;
 }

@@ -12,7 +12,7 @@ import type { Request } from 'express';
 import { AuditService } from 'src/audit/audit.service';
 import { sha256Hex } from 'src/common/hashing';
 import { AppConfig } from 'src/config/app-config';
-import { OAuthError } from 'src/oauth/errors/oauth.error';
+import { RateLimited } from 'src/oauth/errors/oauth-errors';
 import { rateLimitedEndpoint } from './rate-limit.decorator';
 
 /** Blocked keys remembered so that one burst writes one audit event, not one per request. */
@@ -61,10 +61,7 @@ export class RateLimitGuard extends ThrottlerGuard {
   ): Promise<void> {
     const retryAfter = Math.max(1, Math.ceil(detail.timeToBlockExpire));
     this.recordOnce(context, detail, retryAfter);
-    throw new OAuthError('rate_limited', 'too many requests').withHeader(
-      'Retry-After',
-      String(retryAfter),
-    );
+    throw RateLimited('too many requests', retryAfter);
   }
 
   private recordOnce(

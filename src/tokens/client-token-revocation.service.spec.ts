@@ -1,11 +1,11 @@
 import { ClientDeletion } from 'src/clients/client-deletion.service';
 import { ClientsRepository } from 'src/clients/clients.repository';
-import { GrantsService } from 'src/authorization/grants.service';
+import { GrantsService } from 'src/token-store/grants.service';
 import { Clock } from 'src/common/clock';
-import { AccessTokensRepository } from './access-tokens.repository';
+import { AccessTokensRepository } from '../token-store/access-tokens.repository';
 import { ClientTokenRevocationService } from './client-token-revocation.service';
-import { RevocationChecker } from './keys/revocation-checker';
-import { RevocationBroadcaster } from './revocation/revocation-broadcaster';
+import { RevocationChecker } from '../token-store/revocation-checker';
+import { RevocationBroadcaster } from '../token-store/revocation/revocation-broadcaster';
 
 class FixedClock extends Clock {
   now(): Date {

@@ -1,10 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { GrantRevocationReason, GrantsService } from 'src/authorization/grants.service';
+import { GrantRevocationReason, GrantsService } from 'src/token-store/grants.service';
 import { ClientDeletion } from 'src/clients/client-deletion.service';
 import { Clock } from 'src/common/clock';
-import { AccessTokensRepository } from './access-tokens.repository';
-import { RevocationChecker } from './keys/revocation-checker';
-import { RevocationBroadcaster } from './revocation/revocation-broadcaster';
+import { AccessTokensRepository } from '../token-store/access-tokens.repository';
+import { RevocationChecker } from '../token-store/revocation-checker';
+import { RevocationBroadcaster } from '../token-store/revocation/revocation-broadcaster';
 
 /**
  * Kills everything a client holds: every grant issued to it (so every refresh and access token of

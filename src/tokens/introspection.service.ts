@@ -7,12 +7,14 @@ import { TOKEN_PREFIX } from 'src/oauth/oauth.constants';
 import { formatScope } from 'src/oauth/scope';
 import { UsersService } from 'src/users/users.service';
 import { TokenVerifier } from './keys/token-verifier';
-import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { RefreshTokensRepository } from '../token-store/refresh-tokens.repository';
 
 export type IntrospectionResponse = { active: false } | ({ active: true } & Record<string, unknown>);
 
 /** Clients holding this scope in their registration may introspect any token (resource servers). */
 export const INTROSPECTION_SCOPE = 'introspection';
+/** Usernames remembered by user id: a username never changes and an id is never reused. */
+const MAX_USERNAMES = 10_000;
 
 /**
  * RFC 7662. Anything invalid, expired, revoked or not the caller's to see is `{"active": false}`
@@ -20,6 +22,8 @@ export const INTROSPECTION_SCOPE = 'introspection';
  */
 @Injectable()
 export class IntrospectionService {
+  private readonly usernames = new Map<string, string>();
+
   constructor(
     private readonly verifier: TokenVerifier,
     private readonly refreshTokens: RefreshTokensRepository,
@@ -75,9 +79,18 @@ export class IntrospectionService {
     };
   }
 
+  /**
+   * The user's username, read once per user: usernames cannot be changed and ids are never reused
+   * (a deleted user's tokens are gone with the user, so they are inactive before this is asked).
+   */
   private async username(sub: string, clientId: string): Promise<{ username?: string }> {
     if (sub === clientId) return {};
+    const known = this.usernames.get(sub);
+    if (known !== undefined) return { username: known };
     const user = await this.users.findById(sub);
-    return user ? { username: user.username } : {};
+    if (!user) return {};
+    if (this.usernames.size >= MAX_USERNAMES) this.usernames.delete(this.usernames.keys().next().value!);
+    this.usernames.set(sub, user.username);
+    return { username: user.username };
   }
 }

@@ -5,7 +5,7 @@ import { RandomSource } from 'src/common/random';
 import { AppConfig } from 'src/config/app-config';
 import { TOKEN_PREFIX } from 'src/oauth/oauth.constants';
 import { formatScope } from 'src/oauth/scope';
-import { AccessTokenRecord, IssuedTokensRepository, RefreshTokenRecord } from './issued-tokens.repository';
+import { AccessTokenRecord, IssuedTokensRepository, RefreshTokenRecord } from '../token-store/issued-tokens.repository';
 import { AccessTokenSigner } from './keys/token-verifier';
 
 /** RFC 6749 §5.1 successful response. */

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { decodeJwt } from 'jose';
 import { AuditService } from 'src/audit/audit.service';
-import { GrantsService } from 'src/authorization/grants.service';
+import { GrantsService } from 'src/token-store/grants.service';
 import { OAuthClient } from 'src/clients/oauth-client.entity';
 import { sha256Hex } from 'src/common/hashing';
 import { TOKEN_PREFIX } from 'src/oauth/oauth.constants';
-import { AccessTokensRepository } from './access-tokens.repository';
-import { RevocationChecker } from './keys/revocation-checker';
-import { RefreshTokensRepository } from './refresh-tokens.repository';
-import { RevocationBroadcaster } from './revocation/revocation-broadcaster';
+import { AccessTokensRepository } from '../token-store/access-tokens.repository';
+import { RevocationChecker } from '../token-store/revocation-checker';
+import { RefreshTokensRepository } from '../token-store/refresh-tokens.repository';
+import { RevocationBroadcaster } from '../token-store/revocation/revocation-broadcaster';
 
 /**
  * RFC 7009. A refresh token revokes its whole grant (and so every access token of the family); an

@@ -21,6 +21,7 @@ export class TokenService {
     const handler = this.registry.find(grantType);
     if (!handler) throw UnsupportedGrantType();
     if (!client.grantTypes.includes(grantType)) throw UnauthorizedClient('client may not use this grant type');
+    for (const name of handler.parameters.required) required(params, name);
     return handler.handle({ client, params });
   }
 }

@@ -1,35 +1,27 @@
 import { Module } from '@nestjs/common';
 import { AuthorizationModule } from 'src/authorization/authorization.module';
 import { ClientsModule } from 'src/clients/clients.module';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { UsersModule } from 'src/users/users.module';
-import { AccessToken } from './access-token.entity';
-import { AccessTokensRepository } from './access-tokens.repository';
 import { ClientTokenRevocationService } from './client-token-revocation.service';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { IntrospectionService } from './introspection.service';
-import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { RevocationController } from './revocation.controller';
 import { TokenRevocationService } from './token-revocation.service';
 import { UserinfoController } from './userinfo.controller';
 import { GrantRegistry } from './grants/grant-registry';
-import { IssuedTokensRepository } from './issued-tokens.repository';
 import { KeysModule } from './keys/keys.module';
-import { RevocationBroadcastModule } from './revocation/revocation-broadcast.module';
+import { TokenStoreModule } from 'src/token-store/token-store.module';
 import { TokenIssuer } from './token-issuer.service';
 import { TokenController } from './token.controller';
 import { TokenService } from './token.service';
 
 /** /token with one class per grant, /revoke, /introspect, token issuing, and (through KeysModule) signing and verification. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AccessToken]), AuthorizationModule, ClientsModule, UsersModule, KeysModule, RevocationBroadcastModule],
+  imports: [AuthorizationModule, ClientsModule, UsersModule, KeysModule, TokenStoreModule],
   controllers: [TokenController, RevocationController, UserinfoController],
   providers: [
-    IssuedTokensRepository,
-    RefreshTokensRepository,
-    AccessTokensRepository,
     TokenIssuer,
     AuthorizationCodeGrant,
     RefreshTokenGrant,

@@ -61,7 +61,11 @@ export class UsersService {
     const now = this.clock.now();
     const plausible = username.length <= MAX_USERNAME;
     const user = plausible ? await this.users.findByUsername(username) : null;
-    this.dummyHash ??= this.hasher.hash(`dummy-${Math.random()}`);
+    // A hash refused by the hashing budget must not stay cached as a rejection.
+    this.dummyHash ??= this.hasher.hash(`dummy-${Math.random()}`).catch((err: unknown) => {
+      this.dummyHash = undefined;
+      throw err;
+    });
     const hash = user?.passwordHash ?? (await this.dummyHash);
     const matches = await this.hasher.verify(password.slice(0, MAX_PASSWORD), hash);
     const locked = !!user?.lockedUntil && user.lockedUntil > now;

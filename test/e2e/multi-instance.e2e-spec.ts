@@ -7,8 +7,8 @@ import { TokenRejectedError, TokenVerifier } from 'src/tokens/keys/token-verifie
 import {
   LocalRevocationBroadcaster,
   RevocationBroadcaster,
-} from 'src/tokens/revocation/revocation-broadcaster';
-import { TransportRevocationBroadcaster } from 'src/tokens/revocation/transport-revocation-broadcaster';
+} from 'src/token-store/revocation/revocation-broadcaster';
+import { TransportRevocationBroadcaster } from 'src/token-store/revocation/transport-revocation-broadcaster';
 import { authorizeAsUser, demoBasic, exchangeCode } from '../support/browser';
 import { createTestApp, TestApp } from './create-test-app';
 import { createTestDatabase, TestDatabase, usingPostgres } from './test-database';

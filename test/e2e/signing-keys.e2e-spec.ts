@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
 import { SigningKeysService } from 'src/tokens/keys/signing-keys.service';
-import { RevocationChecker } from 'src/tokens/keys/revocation-checker';
+import { RevocationChecker } from 'src/token-store/revocation-checker';
 import {
   AccessTokenSigner,
   TokenRejectedError,

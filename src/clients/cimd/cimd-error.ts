@@ -1,4 +1,5 @@
-import { OAuthError } from 'src/oauth/errors/oauth.error';
+import { InvalidClient } from 'src/oauth/errors/oauth-errors';
+import type { OAuthError } from 'src/oauth/errors/oauth.error';
 
 /**
  * A Client ID Metadata Document could not be used. `reason` is short, lower-case ASCII and names
@@ -28,5 +29,5 @@ export const CIMD_FETCH_FAILED = 'could not be fetched';
  * token endpoint's client authentication turns it into its own 401.
  */
 export function cimdInvalidClient(reason: string): OAuthError {
-  return new OAuthError('invalid_client', `client metadata document: ${reason}`, 400);
+  return InvalidClient(`client metadata document: ${reason}`, undefined, 400);
 }

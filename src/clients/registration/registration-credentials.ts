@@ -1,5 +1,6 @@
 import { constantTimeEqual, sha256Hex } from 'src/common/hashing';
-import { OAuthError } from 'src/oauth/errors/oauth.error';
+import { InvalidToken } from 'src/oauth/errors/oauth-errors';
+import type { OAuthError } from 'src/oauth/errors/oauth.error';
 
 /** Compared against when there is nothing to compare with, so a miss costs the same as a hit. */
 const NO_HASH = sha256Hex('no registration access token');
@@ -25,7 +26,7 @@ export function tokenMatchesHash(
  * answer as a wrong token, so the endpoint does not reveal which client_ids exist.
  */
 export function invalidRegistrationToken(description: string): OAuthError {
-  return new OAuthError('invalid_token', description).withHeader(
+  return InvalidToken(description).withHeader(
     'WWW-Authenticate',
     `Bearer error="invalid_token", error_description="${description}"`,
   );

@@ -4,8 +4,7 @@ import { constantTimeEqual, sha256Hex } from 'src/common/hashing';
 import { PasswordHasher } from 'src/common/password-hasher';
 import { RandomSource } from 'src/common/random';
 import { AppConfig } from 'src/config/app-config';
-import { InvalidClientMetadata } from 'src/oauth/errors/oauth-errors';
-import { OAuthError } from 'src/oauth/errors/oauth.error';
+import { AccessDenied, InvalidClientMetadata } from 'src/oauth/errors/oauth-errors';
 import { TOKEN_PREFIX } from 'src/oauth/oauth.constants';
 import { hashGeneratedSecret, verifyClientSecret } from '../client-secret';
 import { OAuthClient } from '../oauth-client.entity';
@@ -123,7 +122,7 @@ export class RegistrationService {
   private checkRegistrationAllowed(authorization: string | undefined): void {
     const { mode, initialAccessToken } = this.config.registration;
     if (mode === 'off')
-      throw new OAuthError('access_denied', 'client registration is disabled', 403);
+      throw AccessDenied('client registration is disabled');
     if (mode === 'open') return;
     const presented = bearerToken(authorization);
     const ok = constantTimeEqual(sha256Hex(presented ?? ''), sha256Hex(initialAccessToken ?? ''));

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { errorPage } from 'src/common/html/layout';
+import { PasswordHashingBusyError } from 'src/common/password-hasher';
 import { sendHtml } from 'src/common/html/send-html';
 import {
   DATABASE_RETRY_AFTER_SECONDS,
@@ -8,7 +9,7 @@ import {
 } from 'src/database/database-availability';
 import { isDatabaseUnavailable } from 'src/database/database-errors';
 import { BearerError } from './bearer.error';
-import { PageError } from './oauth-errors';
+import { PageError, TemporarilyUnavailable } from './oauth-errors';
 import { OAuthError, OAuthErrorCode } from './oauth.error';
 
 export type ErrorFormat = 'json' | 'html';
@@ -19,7 +20,7 @@ const PAGE_TITLES: Partial<Record<OAuthErrorCode, string>> = {
   access_denied: 'Access denied',
   not_found: 'Not found',
   rate_limited: 'Too many requests',
-  temporarily_unavailable: 'Temporarily unavailable',
+  temporarily_unavailable: 'Temporarily unavailable, try again shortly',
 };
 
 /** Where setupApp() puts the app's DatabaseAvailability (express app setting), for every filter instance. */
@@ -81,6 +82,14 @@ export class OAuthErrorFilter implements ExceptionFilter {
       return exception;
     }
     if (exception instanceof HttpException) return fromHttpException(exception);
+    // The password-hashing budget is spent (docs/performance.md): expected under a login flood,
+    // so answered fast and not logged as a failure.
+    if (exception instanceof PasswordHashingBusyError) {
+      return TemporarilyUnavailable('the server is busy, try again shortly').withHeader(
+        'Retry-After',
+        String(exception.retryAfterSeconds),
+      );
+    }
     const parserError = fromBodyParserError(exception);
     if (parserError) return parserError;
     if (isDatabaseUnavailable(exception)) return this.databaseUnavailable(exception, req);

@@ -18,13 +18,22 @@ export const InvalidClientMetadata = (description: string) => new OAuthError('in
 export const ServerError = (description = 'internal server error') => new OAuthError('server_error', description);
 export const TemporarilyUnavailable = (description: string) =>
   new OAuthError('temporarily_unavailable', description);
+export const LoginRequired = (description = 'login required') => new OAuthError('login_required', description);
+export const ConsentRequired = (description = 'consent required') =>
+  new OAuthError('consent_required', description);
+export const NotFound = (description: string) => new OAuthError('not_found', description);
+/** 401 invalid_token (RFC 6750 §3.1); the caller adds its challenge. */
+export const InvalidToken = (description: string) => new OAuthError('invalid_token', description);
+/** 429 with Retry-After (RFC 6585 §4). */
+export const RateLimited = (description: string, retryAfterSeconds: number) =>
+  new OAuthError('rate_limited', description).withHeader('Retry-After', String(retryAfterSeconds));
 
 /**
  * RFC 6749 §5.2: a client that authenticated with the Authorization header gets 401 and a Basic
  * challenge naming the realm.
  */
-export function InvalidClient(description: string, basicRealm?: string): OAuthError {
-  const error = new OAuthError('invalid_client', description);
+export function InvalidClient(description: string, basicRealm?: string, status?: number): OAuthError {
+  const error = new OAuthError('invalid_client', description, status);
   if (basicRealm) error.withHeader('WWW-Authenticate', `Basic realm="${basicRealm}", charset="UTF-8"`);
   return error;
 }

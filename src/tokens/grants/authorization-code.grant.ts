@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AuthorizationCodesService } from 'src/authorization/authorization-codes.service';
 import { AppConfig } from 'src/config/app-config';
-import { InvalidGrant, InvalidTarget } from 'src/oauth/errors/oauth-errors';
+import { InvalidGrant } from 'src/oauth/errors/oauth-errors';
 import { verifyS256 } from 'src/oauth/pkce';
 import { required, single } from 'src/oauth/request-params';
-import { resourceMatches } from 'src/oauth/resource';
-import { GrantsService } from 'src/authorization/grants.service';
+import { checkResource } from 'src/oauth/resource';
+import { GrantsService } from 'src/token-store/grants.service';
 import { TokenIssuer, TokenResponse } from '../token-issuer.service';
 import { GrantContext, GrantHandler } from './grant-handler';
 
@@ -13,6 +13,7 @@ import { GrantContext, GrantHandler } from './grant-handler';
 @Injectable()
 export class AuthorizationCodeGrant implements GrantHandler {
   readonly grantType = 'authorization_code' as const;
+  readonly parameters = { required: ['code', 'redirect_uri'], optional: ['code_verifier', 'resource'] } as const;
 
   constructor(
     private readonly codes: AuthorizationCodesService,
@@ -27,9 +28,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     const verifier = single(params, 'code_verifier');
     const resource = single(params, 'resource');
     // The resource is checked before the code is spent (MCP.md checklist 18).
-    if (resource !== undefined && !resourceMatches(resource, this.config.mcp.resource)) {
-      throw InvalidTarget('unknown resource');
-    }
+    checkResource(resource, this.config.mcp.resource);
     const result = await this.codes.consume(code);
     if (!result.ok) {
       throw InvalidGrant(result.reason === 'replayed' ? 'authorization code already used' : 'invalid or expired authorization code');

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from 'src/config/app-config';
-import { InvalidScope, InvalidTarget, UnauthorizedClient } from 'src/oauth/errors/oauth-errors';
+import { UnauthorizedClient } from 'src/oauth/errors/oauth-errors';
 import { single } from 'src/oauth/request-params';
-import { resourceMatches } from 'src/oauth/resource';
-import { isSubset, parseScope } from 'src/oauth/scope';
+import { checkResource } from 'src/oauth/resource';
+import { checkScope } from 'src/oauth/scope';
 import { TokenIssuer, TokenResponse } from '../token-issuer.service';
 import { GrantContext, GrantHandler } from './grant-handler';
 
@@ -11,6 +11,7 @@ import { GrantContext, GrantHandler } from './grant-handler';
 @Injectable()
 export class ClientCredentialsGrant implements GrantHandler {
   readonly grantType = 'client_credentials' as const;
+  readonly parameters = { required: [], optional: ['scope', 'resource'] } as const;
 
   constructor(
     private readonly issuer: TokenIssuer,
@@ -27,14 +28,8 @@ export class ClientCredentialsGrant implements GrantHandler {
     if (client.source !== 'admin') {
       throw UnauthorizedClient('only clients created by an administrator may use client_credentials');
     }
-    const requested = parseScope(single(params, 'scope'));
-    if (requested === null) throw InvalidScope('scope is malformed');
-    const scope = requested.length ? requested : client.scope;
-    if (!isSubset(scope, client.scope)) throw InvalidScope('requested scope is not allowed for this client');
-    const resource = single(params, 'resource');
-    if (resource !== undefined && !resourceMatches(resource, this.config.mcp.resource)) {
-      throw InvalidTarget('unknown resource');
-    }
+    const scope = checkScope(single(params, 'scope'), client.scope, client.scope, 'requested scope is not allowed for this client');
+    checkResource(single(params, 'resource'), this.config.mcp.resource);
     return this.issuer.issue({
       clientId: client.clientId,
       userId: null,

@@ -11,5 +11,11 @@ export interface GrantContext {
 /** One class per grant type (STYLE.md §8.3). Register it in GrantRegistry. */
 export interface GrantHandler {
   readonly grantType: GrantType;
+  /**
+   * The token request parameters this grant reads besides grant_type and client authentication
+   * (RFC 6749 §4.1.3, §4.4.2, §6): TokenService refuses a request missing a required one before
+   * the grant runs. Any other parameter is ignored (RFC 6749 §3.2).
+   */
+  readonly parameters: { readonly required: readonly string[]; readonly optional: readonly string[] };
   handle(ctx: GrantContext): Promise<TokenResponse>;
 }

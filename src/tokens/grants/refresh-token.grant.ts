@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from 'src/audit/audit.service';
-import { GrantsService } from 'src/authorization/grants.service';
+import { GrantsService } from 'src/token-store/grants.service';
 import { Clock } from 'src/common/clock';
 import { sha256Hex } from 'src/common/hashing';
 import { seal, unseal } from 'src/common/token-sealing';
 import { AppConfig } from 'src/config/app-config';
-import { InvalidGrant, InvalidScope, InvalidTarget } from 'src/oauth/errors/oauth-errors';
+import { InvalidGrant, InvalidScope } from 'src/oauth/errors/oauth-errors';
 import { required, single } from 'src/oauth/request-params';
-import { resourceMatches } from 'src/oauth/resource';
-import { parseScope } from 'src/oauth/scope';
-import { RefreshTokensRepository, StoredRefreshToken } from '../refresh-tokens.repository';
+import { checkResource } from 'src/oauth/resource';
+import { checkScope, parseScope } from 'src/oauth/scope';
+import { RefreshTokensRepository, StoredRefreshToken } from '../../token-store/refresh-tokens.repository';
 import { TokenIssuer, TokenResponse } from '../token-issuer.service';
 import { GrantContext, GrantHandler } from './grant-handler';
 import { refreshScope } from './refresh-scope';
@@ -25,6 +25,7 @@ const SUCCESSOR_INFO = 'refresh-successor';
 @Injectable()
 export class RefreshTokenGrant implements GrantHandler {
   readonly grantType = 'refresh_token' as const;
+  readonly parameters = { required: ['refresh_token'], optional: ['scope', 'resource'] } as const;
 
   constructor(
     private readonly refreshTokens: RefreshTokensRepository,
@@ -39,10 +40,7 @@ export class RefreshTokenGrant implements GrantHandler {
     const presented = required(params, 'refresh_token');
     const requestedScope = parseScope(single(params, 'scope'));
     if (requestedScope === null) throw InvalidScope('scope is malformed');
-    const resource = single(params, 'resource');
-    if (resource !== undefined && !resourceMatches(resource, this.config.mcp.resource)) {
-      throw InvalidTarget('unknown resource');
-    }
+    checkResource(single(params, 'resource'), this.config.mcp.resource);
 
     const stored = await this.refreshTokens.findByHash(sha256Hex(presented));
     if (!stored) throw InvalidGrant('invalid refresh token');

@@ -5,7 +5,7 @@ import { AppConfig } from 'src/config/app-config';
 import { JwtAccessTokenSigner } from './jwt-access-token.signer';
 import { JwtTokenVerifier } from './jwt-token.verifier';
 import { KeyEncryption } from './key-encryption';
-import { RevocationChecker } from './revocation-checker';
+import { RevocationChecker } from '../../token-store/revocation-checker';
 import { SigningKeysService } from './signing-keys.service';
 import { FixedClock } from '../../../test/fakes/fixed-clock';
 import { InMemorySigningKeysRepository } from '../../../test/fakes/in-memory-signing-keys.repository';

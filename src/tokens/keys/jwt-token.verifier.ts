@@ -4,20 +4,36 @@ import type { CryptoKey, JWTPayload } from 'jose';
 import { Clock } from 'src/common/clock';
 import { AppConfig } from 'src/config/app-config';
 import { ACCESS_TOKEN_TYP } from './jwt-access-token.signer';
-import { RevocationChecker } from './revocation-checker';
+import { RevocationChecker } from '../../token-store/revocation-checker';
 import { SIGNING_ALG, SigningKeysService } from './signing-keys.service';
 import { TokenRejectedError, TokenVerifier, VerifiedAccessToken } from './token-verifier';
 
 /** Far above any token we issue; longer input is refused before any parsing. */
 const MAX_TOKEN_LENGTH = 8192;
+/** Tokens whose signature and claims were verified, remembered so each is parsed and verified once. */
+export const MAX_VERIFIED_TOKENS = 10_000;
+
+interface VerifiedEntry {
+  kid: string;
+  /** The key that verified the signature: a cached answer stands only while the kid maps to it. */
+  key: CryptoKey;
+  nbf?: number;
+  token: VerifiedAccessToken;
+}
 
 /**
  * Verifies RFC 9068 access tokens (§4): cheap header checks first (alg, typ, kid), then the ES256
  * signature with the kid's key, exp against the injected clock, iss, exact aud, the required
  * claims, and finally revocation.
+ *
+ * A token is parsed and its signature checked once: a verified token is remembered (bounded,
+ * oldest first out) with the key that verified it, and later presentations only re-check what can
+ * change: exp and nbf against the clock, that its kid still names that key, and revocation (which
+ * runs on every call). docs/performance.md.
  */
 @Injectable()
 export class JwtTokenVerifier extends TokenVerifier {
+  private readonly verified = new Map<string, VerifiedEntry>();
   constructor(
     private readonly keys: SigningKeysService,
     private readonly revocation: RevocationChecker,
@@ -28,6 +44,15 @@ export class JwtTokenVerifier extends TokenVerifier {
   }
 
   async verify(token: string, expectedAudience: string): Promise<VerifiedAccessToken> {
+    const remembered = this.verified.get(token);
+    if (remembered && remembered.token.audience === expectedAudience) {
+      if (await this.stillValid(remembered)) {
+        if (await this.revocation.isRevoked(remembered.token.jti, remembered.token.expiresAt))
+          throw new TokenRejectedError('revoked');
+        return remembered.token;
+      }
+      this.verified.delete(token);
+    }
     const kid = this.checkHeader(token);
     const key = await this.keys.verificationKey(kid);
     if (!key) throw new TokenRejectedError('signature');
@@ -37,15 +62,44 @@ export class JwtTokenVerifier extends TokenVerifier {
     if (!audienceMatches(payload.aud, expectedAudience)) throw new TokenRejectedError('audience');
     if (await this.revocation.isRevoked(claims.jti, claims.exp))
       throw new TokenRejectedError('revoked');
-    return {
+    const verified: VerifiedAccessToken = Object.freeze({
       jti: claims.jti,
       sub: claims.sub,
       clientId: claims.client_id,
-      scope: claims.scope.split(' ').filter((s) => s.length > 0),
+      scope: Object.freeze(claims.scope.split(' ').filter((s) => s.length > 0)) as string[],
       audience: expectedAudience,
       issuedAt: claims.iat,
       expiresAt: claims.exp,
-    };
+    });
+    this.remember(token, {
+      kid,
+      key,
+      nbf: typeof payload.nbf === 'number' ? payload.nbf : undefined,
+      token: verified,
+    });
+    return verified;
+  }
+
+  /** What jose checked that time can change: exp (expired at exp, as jose), nbf, and the key. */
+  private async stillValid(entry: VerifiedEntry): Promise<boolean> {
+    const now = this.clock.nowSeconds();
+    if (entry.token.expiresAt <= now) return false;
+    if (entry.nbf !== undefined && entry.nbf > now) return false;
+    return (await this.keys.verificationKey(entry.kid)) === entry.key;
+  }
+
+  private remember(token: string, entry: VerifiedEntry): void {
+    if (this.verified.size >= MAX_VERIFIED_TOKENS) {
+      const now = this.clock.nowSeconds();
+      for (const [t, e] of this.verified) if (e.token.expiresAt <= now) this.verified.delete(t);
+      // Still full: drop the oldest tenth; a forgotten token is only verified again.
+      let excess = this.verified.size - Math.floor(MAX_VERIFIED_TOKENS * 0.9);
+      for (const t of this.verified.keys()) {
+        if (excess-- <= 0) break;
+        this.verified.delete(t);
+      }
+    }
+    this.verified.set(token, entry);
   }
 
   /** Returns the kid; rejects anything but a compact JWS with alg ES256 and typ at+jwt. */

@@ -1,29 +1,24 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AccessToken } from 'src/tokens/access-token.entity';
 import { SigningKey } from 'src/tokens/signing-key.entity';
-import { AccessTokenRevocationRepository } from './access-token-revocation.repository';
-import { DatabaseRevocationChecker } from './database-revocation-checker';
+import { TokenStoreModule } from 'src/token-store/token-store.module';
 import { JwtAccessTokenSigner } from './jwt-access-token.signer';
 import { JwtTokenVerifier } from './jwt-token.verifier';
 import { KeyEncryption } from './key-encryption';
-import { RevocationChecker } from './revocation-checker';
 import { SigningKeysRepository } from './signing-keys.repository';
 import { SigningKeysService } from './signing-keys.service';
 import { AccessTokenSigner, TokenVerifier } from './token-verifier';
 
 /** Signing keys (in the database, encrypted), JWT access token signing and verification. */
 @Module({
-  imports: [TypeOrmModule.forFeature([SigningKey, AccessToken])],
+  imports: [TypeOrmModule.forFeature([SigningKey]), TokenStoreModule],
   providers: [
     SigningKeysRepository,
-    AccessTokenRevocationRepository,
     KeyEncryption,
     SigningKeysService,
     { provide: AccessTokenSigner, useClass: JwtAccessTokenSigner },
     { provide: TokenVerifier, useClass: JwtTokenVerifier },
-    { provide: RevocationChecker, useClass: DatabaseRevocationChecker },
   ],
-  exports: [SigningKeysService, AccessTokenSigner, TokenVerifier, RevocationChecker],
+  exports: [SigningKeysService, AccessTokenSigner, TokenVerifier, TokenStoreModule],
 })
 export class KeysModule {}

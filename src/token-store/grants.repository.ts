@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
-import { Grant } from 'src/tokens/grant.entity';
+import { Grant } from 'src/token-store/grant.entity';
 
 export type NewGrant = Pick<Grant, 'userId' | 'clientId' | 'scope' | 'resource' | 'expiresAt'>;
 

@@ -1,9 +1,9 @@
 import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { errorSummary } from 'src/common/error-summary';
-import { RevocationChecker } from 'src/tokens/keys/revocation-checker';
-import { RevocationBroadcaster } from './revocation-broadcaster';
-import { encodeNotice, parseNotice, RevocationNotice } from './revocation-notice';
+import { RevocationChecker } from 'src/token-store/revocation-checker';
+import { CLIENT_WILDCARD, RevocationBroadcaster } from './revocation-broadcaster';
+import { encodeNotice, MAX_FIELD_LENGTH, parseNotice, RevocationNotice } from './revocation-notice';
 import { RevocationTransport, withTimeout } from './revocation-transport';
 
 /** A revocation request waits at most this long for its notice to go out. */
@@ -44,7 +44,10 @@ export class TransportRevocationBroadcaster
   async onModuleInit(): Promise<void> {
     await this.transport.start({
       onMessage: (payload) => this.receive(payload),
-      onSubscribed: () => this.checker.invalidateAll(),
+      onSubscribed: () => {
+        this.checker.invalidateAll();
+        this.emitClientChanged(CLIENT_WILDCARD);
+      },
     });
   }
 
@@ -60,6 +63,11 @@ export class TransportRevocationBroadcaster
     return this.enqueue({ kind: 'jti', id: jti });
   }
 
+  clientChanged(clientId: string): Promise<void> {
+    const id = clientId.length <= MAX_FIELD_LENGTH ? clientId : CLIENT_WILDCARD;
+    return this.enqueue({ kind: 'client', id });
+  }
+
   /** Applies a notice from another instance; ignores our own and anything malformed. */
   receive(payload: string): void {
     const notice = parseNotice(payload);
@@ -70,7 +78,8 @@ export class TransportRevocationBroadcaster
     const own = notice.origin === this.instanceId;
     if (notice.sentAt !== undefined && this.onLag) this.onLag((Date.now() - notice.sentAt) / 1000, own ? 'self' : 'peer');
     if (own) return;
-    if (notice.kind === 'jti') this.checker.markRevoked(notice.id);
+    if (notice.kind === 'client') this.emitClientChanged(notice.id);
+    else if (notice.kind === 'jti') this.checker.markRevoked(notice.id);
     else this.checker.invalidateAll();
   }
 
@@ -84,15 +93,29 @@ export class TransportRevocationBroadcaster
   }
 
   private async flush(): Promise<void> {
-    const batch = this.pending;
+    const all = this.pending;
     this.pending = [];
     this.flushing = null;
+    const clients = [...new Set(all.filter((n) => n.kind === 'client').map((n) => n.id))];
+    const batch = all.filter((n) => n.kind !== 'client');
+    const clientNotices: Pending[] =
+      clients.length > MAX_SEPARATE_NOTICES || clients.includes(CLIENT_WILDCARD)
+        ? [{ kind: 'client', id: CLIENT_WILDCARD }]
+        : clients.map((id) => ({ kind: 'client', id }));
+    if (batch.length === 0) {
+      await Promise.all(clientNotices.map((n) => this.send({ ...n, origin: this.instanceId })));
+      return;
+    }
     // Any grant notice, or many jti notices, make the receivers re-read everything: one suffices.
     const collapse = batch.length > MAX_SEPARATE_NOTICES || batch.some((n) => n.kind === 'grant');
     const notices: Pending[] = collapse
       ? [batch.find((n) => n.kind === 'grant') ?? { kind: 'grant', id: batch[0].id }]
       : batch;
-    await Promise.all(notices.map((n) => this.send({ ...n, origin: this.instanceId, sentAt: Date.now() })));
+    await Promise.all(
+      [...notices, ...clientNotices].map((n) =>
+        this.send({ ...n, origin: this.instanceId, sentAt: Date.now() }),
+      ),
+    );
   }
 
   private async send(notice: RevocationNotice): Promise<void> {

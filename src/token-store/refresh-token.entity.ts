@@ -9,7 +9,7 @@ import {
 } from 'typeorm';
 import { OAuthClient } from 'src/clients/oauth-client.entity';
 import { User } from 'src/users/user.entity';
-import { Grant } from 'src/tokens/grant.entity';
+import { Grant } from 'src/token-store/grant.entity';
 
 @Entity({ name: 'refresh_tokens' })
 @Index('IDX_refresh_tokens_user_client', ['userId', 'clientId'])

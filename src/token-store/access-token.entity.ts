@@ -9,7 +9,7 @@ import {
 } from 'typeorm';
 import { OAuthClient } from 'src/clients/oauth-client.entity';
 import { User } from 'src/users/user.entity';
-import { Grant } from 'src/tokens/grant.entity';
+import { Grant } from 'src/token-store/grant.entity';
 
 /** A JWT access token's record, by jti: the token itself is never stored. */
 @Entity({ name: 'access_tokens' })

@@ -4,7 +4,7 @@ import type {
   AccessTokenRevocationState,
 } from './access-token-revocation.repository';
 import { DatabaseRevocationChecker } from './database-revocation-checker';
-import { FixedClock } from '../../../test/fakes/fixed-clock';
+import { FixedClock } from '../../test/fakes/fixed-clock';
 
 const config = { ttl: { accessToken: 3600 } } as AppConfig;
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { HotSql } from 'src/database/hot-sql';
 import type { AccessTokenRecord, RefreshTokenRecord } from './issued-tokens.repository';
 
 export interface StoredRefreshToken {
@@ -49,15 +49,18 @@ function fromRow(r: Row): StoredRefreshToken {
 
 @Injectable()
 export class RefreshTokensRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: HotSql) {}
 
   /**
    * The token with its grant's and its successor's state, and the user's current scopes (for
    * refresh narrowing, issue 12 item 4: joined here so the check adds no round trip), in one query.
    */
   async findByHash(tokenHash: string): Promise<StoredRefreshToken | null> {
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT rt.*, g.revoked_at AS grant_revoked_at, g.expires_at AS grant_expires_at,
+    const rows: Row[] = await this.sql.query(
+      'refresh_find_by_hash',
+      `SELECT rt.token_hash, rt.client_id, rt.user_id, rt.scope, rt.resource, rt.grant_id, rt.replaced_by_hash,
+              rt.successor_ciphertext, rt.used_at, rt.expires_at, rt.revoked,
+              g.revoked_at AS grant_revoked_at, g.expires_at AS grant_expires_at,
               s.used_at AS successor_used_at, s.revoked AS successor_revoked,
               u.scopes AS user_scopes
          FROM refresh_tokens rt
@@ -82,7 +85,8 @@ export class RefreshTokensRepository {
     successorCiphertext: string,
     access: AccessTokenRecord,
   ): Promise<boolean> {
-    const rows: Row[] = await this.dataSource.query(
+    const rows: Row[] = await this.sql.query(
+      'refresh_rotate',
       `WITH rotated AS (
          UPDATE refresh_tokens SET used_at = $2, replaced_by_hash = $3, successor_ciphertext = $4
           WHERE token_hash = $1 AND used_at IS NULL AND revoked = false

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { RevocationChecker } from 'src/tokens/keys/revocation-checker';
+import { RevocationChecker } from 'src/token-store/revocation-checker';
 import { encodeNotice } from './revocation-notice';
 import { RevocationTransport, RevocationTransportHandlers } from './revocation-transport';
 import {

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { AccessToken } from 'src/tokens/access-token.entity';
+import { HotSql } from 'src/database/hot-sql';
 
 export interface AccessTokenRevocationState {
   revoked: boolean;
@@ -20,11 +18,12 @@ WHERE t.jti = $1`;
 /** Read-only view of access_tokens for the bearer check. */
 @Injectable()
 export class AccessTokenRevocationRepository {
-  constructor(@InjectRepository(AccessToken) private readonly repo: Repository<AccessToken>) {}
+  constructor(private readonly sql: HotSql) {}
 
   /** The token's revocation state, or null when no such jti was ever issued (or it was purged). */
   async findRevocationState(jti: string): Promise<AccessTokenRevocationState | null> {
-    const rows: Array<{ revoked: boolean; expires_at: Date | string }> = await this.repo.query(
+    const rows = await this.sql.query<{ revoked: boolean; expires_at: Date | string }>(
+      'access_token_revocation_state',
       REVOCATION_STATE_SQL,
       [jti],
     );

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock';
-import { Grant } from 'src/tokens/grant.entity';
-import { RevocationChecker } from 'src/tokens/keys/revocation-checker';
-import { RevocationBroadcaster } from 'src/tokens/revocation/revocation-broadcaster';
+import { Grant } from 'src/token-store/grant.entity';
+import { RevocationChecker } from 'src/token-store/revocation-checker';
+import { RevocationBroadcaster } from 'src/token-store/revocation/revocation-broadcaster';
 import { GrantsRepository, NewGrant } from './grants.repository';
 
 export type GrantRevocationReason =

@@ -1,14 +1,14 @@
 /** What one instance tells the others; `origin` lets an instance ignore its own notices. */
 export interface RevocationNotice {
-  kind: 'jti' | 'grant';
+  kind: 'jti' | 'grant' | 'client';
   id: string;
   origin: string;
   /** When it was sent (ms since the epoch), for the broadcast-lag metric; absent from older senders. */
   sentAt?: number;
 }
 
-/** Well above any jti (≤ 64), grant id (uuid) or instance id we produce. */
-const MAX_FIELD_LENGTH = 128;
+/** Well above any jti (≤ 64), grant id (uuid) or instance id we produce; longer client ids go out as `*`. */
+export const MAX_FIELD_LENGTH = 128;
 
 /** LISTEN/NOTIFY channel (one per database) and the Redis channel prefix. */
 export const REVOCATION_CHANNEL = 'mcp_oauth_revocation';
@@ -28,7 +28,7 @@ export function parseNotice(payload: unknown): RevocationNotice | null {
   }
   if (!value || typeof value !== 'object') return null;
   const { kind, id, origin, sentAt } = value as Record<string, unknown>;
-  if (kind !== 'jti' && kind !== 'grant') return null;
+  if (kind !== 'jti' && kind !== 'grant' && kind !== 'client') return null;
   if (!isField(id) || !isField(origin)) return null;
   const notice: RevocationNotice = { kind, id, origin };
   if (typeof sentAt === 'number' && Number.isFinite(sentAt)) notice.sentAt = sentAt;

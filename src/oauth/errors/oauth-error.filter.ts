@@ -20,7 +20,7 @@ const PAGE_TITLES: Partial<Record<OAuthErrorCode, string>> = {
   access_denied: 'Access denied',
   not_found: 'Not found',
   rate_limited: 'Too many requests',
-  temporarily_unavailable: 'Temporarily unavailable, try again shortly',
+  temporarily_unavailable: 'Temporarily unavailable',
 };
 
 /** Where setupApp() puts the app's DatabaseAvailability (express app setting), for every filter instance. */

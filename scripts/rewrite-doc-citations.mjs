@@ -22,10 +22,12 @@ const EXTENSIONS = /\.(ts|mts|cts|js|mjs|cjs|yml|yaml|md)$|^Dockerfile$/;
 
 const NUMS = String.raw`\d+(?:\s*[-–]\s*\d+)?(?:\s*,\s*\d+(?:\s*[-–]\s*\d+)?)*`;
 const SECTION = String.raw`§\s?\d+(?:\.\d+)?`;
+/** Whitespace, possibly across a line break inside a block comment (`\n * `) or a `//` comment. */
+const GAP = String.raw`(?:\s*\n\s*(?:\*|\/\/|#)?\s*|\s+)`;
 // One citation: the document, then what it points at, then further ", §N" of the same document.
 const CITATION = new RegExp(
   String.raw`\b(STYLE|SECURITY|MCP|ARCHITECTURE)\.md` +
-    String.raw`(?:(,? brute force)|\s+(checklist|items?)\s+(${NUMS})|\s+(${SECTION}))?` +
+    String.raw`(?:(,? brute force)|(${GAP})(checklist|items?)${GAP}(${NUMS})|(${GAP})(${SECTION}))?` +
     String.raw`((?:,\s*${SECTION})*)`,
   'g',
 );
@@ -41,12 +43,15 @@ function listWord(nums) {
   return /[,–-]/.test(nums) ? 'items' : 'item';
 }
 
-function rewriteCitation(match, doc, bruteForce, kind, nums, section, more) {
+/** A line break inside the old citation is kept (so lines stay short); other gaps become a space. */
+const keep = (gap) => (gap.includes('\n') ? gap : ' ');
+
+function rewriteCitation(match, doc, bruteForce, kindGap, kind, nums, sectionGap, section, more) {
   const file = map.files[doc];
   let out = file;
   if (bruteForce) out += ` ${map.named[doc]['brute force']}`;
-  else if (kind) out += ` ${map.lists[doc]} ${listWord(nums)} ${nums}`;
-  else if (section) out += ` ${mapSection(doc, section)}`;
+  else if (kind) out += `${keep(kindGap)}${map.lists[doc]} ${listWord(nums)} ${nums}`;
+  else if (section) out += `${keep(sectionGap)}${mapSection(doc, section)}`;
   if (more)
     out += more.replace(new RegExp(SECTION, 'g'), (s) => mapSection(doc, s));
   return out;
@@ -96,7 +101,7 @@ for (const start of ROOTS) {
         return args[0];
       }
       count++;
-      return rewriteCitation(...args.slice(0, 7));
+      return rewriteCitation(...args.slice(0, 9));
     });
     if (next !== text) {
       changed += count;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run conformance`: the MCP conformance suite (@modelcontextprotocol/conformance, MCP.md §3) against
+ * `npm run conformance`: the MCP conformance suite (@modelcontextprotocol/conformance, docs/mcp.md §4) against
  * a freshly built server on a free loopback port with a throw-away in-memory database.
  *
  *   1. npm run build (skip with CONFORMANCE_SKIP_BUILD=1 when dist/ is current)

@@ -51,7 +51,7 @@ export type BootstrapOutcome = 'created' | 'updated' | 'unchanged';
  */
 const CLIENT_ID_PREFIX = 'mcp_';
 const CLIENT_ID_BYTES = 16;
-/** ARCHITECTURE.md §4: generated secrets carry 256 bits, so SHA-256 storage suffices. */
+/** docs/architecture.md §4: generated secrets carry 256 bits, so SHA-256 storage suffices. */
 const CLIENT_SECRET_BYTES = 32;
 const ADMIN_SCOPE = 'admin';
 

@@ -29,7 +29,7 @@ const VERIFIED_CACHE_MAX = 2000;
  * Client authentication at the token, revocation and introspection endpoints (RFC 6749 §2.3):
  * client_secret_basic, client_secret_post, or none for public clients. Every failure is
  * `invalid_client` (401, with a Basic challenge when the header was used) — never `invalid_grant`,
- * because MCP clients re-register only on invalid_client (MCP.md checklist 19).
+ * because MCP clients re-register only on invalid_client (docs/mcp.md §1 item 19).
  */
 @Injectable()
 export class ClientAuthenticator {

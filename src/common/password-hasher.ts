@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 
 /**
  * bcrypt, with at most ~one hash per core in flight. bcrypt and jose share libuv's thread pool;
- * unbounded hashing starves token verification (ARCHITECTURE.md §5), so extra work waits here.
+ * unbounded hashing starves token verification (docs/architecture.md §5), so extra work waits here.
  */
 export class PasswordHasher {
   private active = 0;

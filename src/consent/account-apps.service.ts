@@ -17,7 +17,7 @@ export const ACCOUNT_APPS_PATH = '/account/apps';
 const LOGIN_URL = `/login?return_to=${encodeURIComponent(ACCOUNT_APPS_PATH)}`;
 
 /**
- * The signed-in person's "connected apps" (ARCHITECTURE.md §1, consent module): list what they
+ * The signed-in person's "connected apps" (docs/architecture.md §1, consent module): list what they
  * allowed, revoke it (consent and every grant, so the app's tokens die at once), sign out. Forms
  * carry the session's CSRF secret, compared in constant time.
  */

@@ -27,7 +27,7 @@ export class DiscoveryController {
     return openIdConfiguration(this.config, this.grants.supported);
   }
 
-  /** Served at the path-inserted URL and at the root (MCP.md §5.2: VS Code needs both). */
+  /** Served at the path-inserted URL and at the root (docs/mcp.md §6.2: VS Code needs both). */
   @Get(['oauth-protected-resource', 'oauth-protected-resource/mcp'])
   @Header('Cache-Control', 'public, max-age=300')
   protectedResource(): Record<string, unknown> {

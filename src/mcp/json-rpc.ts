@@ -28,7 +28,7 @@ export function toolCallNames(body: unknown): string[] {
 /**
  * The id of a `server/discover` request (MCP 2026-07-28), or undefined. This endpoint speaks the
  * 2025-11-25 wire only; v2 clients in auto mode fall back to `initialize` on a 404 with -32601
- * (MCP.md checklist 34).
+ * (docs/mcp.md §1 item 34).
  */
 export function discoverRequestId(body: unknown): JsonRpcId | undefined {
   if (Array.isArray(body)) return undefined;

@@ -8,7 +8,7 @@ import { toolCallOrigin } from './tool-call-origin';
 
 /**
  * Streamable HTTP (2025-11-25 wire) in stateless mode: a fresh McpServer and transport per POST,
- * JSON responses, no session id (ARCHITECTURE.md §6: no session affinity; the bearer token is
+ * JSON responses, no session id (docs/architecture.md §6: no session affinity; the bearer token is
  * re-validated on every request). The SDK checks Accept, Content-Type and MCP-Protocol-Version.
  */
 @Injectable()

@@ -32,7 +32,7 @@ const toolError = (text: string): CallToolResult => ({
 @Injectable()
 export class McpServerFactory {
   private readonly logger = new Logger('Mcp');
-  // Building an Ajv instance per request costs a quarter of a tools/call (ARCHITECTURE.md §5).
+  // Building an Ajv instance per request costs a quarter of a tools/call (docs/architecture.md §5).
   private readonly jsonSchemaValidator = new AjvJsonSchemaValidator();
 
   constructor(

@@ -17,8 +17,8 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 const MAX_REDIRECT_URI_LENGTH = 2000;
 
 /**
- * Why `uri` may not be registered as a redirect URI, or null when it may (MCP.md checklist 23,
- * SECURITY.md item 39): `https://`, `http://` on a loopback host (RFC 8252 §7.3), or a private-use
+ * Why `uri` may not be registered as a redirect URI, or null when it may (docs/mcp.md §1 item 23,
+ * docs/security.md §10 item 39): `https://`, `http://` on a loopback host (RFC 8252 §7.3), or a private-use
  * scheme for native apps (RFC 8252 §7.1, e.g. `cursor://…`). Never a fragment (RFC 6749 §3.1.2),
  * credentials, backslashes or wildcards, or a scheme that executes or reads locally.
  */

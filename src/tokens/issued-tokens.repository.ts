@@ -24,7 +24,7 @@ export interface RefreshTokenRecord {
 
 /**
  * Records what the token endpoint issued: the access token's jti and, with it, the refresh token's
- * hash, in ONE statement (one round trip per issuance, ARCHITECTURE.md §5).
+ * hash, in ONE statement (one round trip per issuance, docs/architecture.md §5).
  */
 @Injectable()
 export class IssuedTokensRepository {

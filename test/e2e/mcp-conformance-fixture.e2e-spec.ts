@@ -48,7 +48,7 @@ function post(
 /**
  * The test-only conformance fixture (MCP_CONFORMANCE_FIXTURE=true): an unauthenticated, loopback-only,
  * stateful MCP endpoint carrying the conformance suite's reference tools, resources and prompts
- * (MCP.md §3.3). `npm run conformance` runs the whole suite against it; this checks the mounting and
+ * (docs/mcp.md §4.3). `npm run conformance` runs the whole suite against it; this checks the mounting and
  * the guards around it with the SDK client.
  */
 describe('MCP conformance fixture (e2e)', () => {

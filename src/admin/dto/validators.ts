@@ -7,7 +7,7 @@ export const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
 
 /**
  * A redirect URI an administrator may register: https, http on a loopback host, or a private-use
- * scheme (the server-wide policy, MCP.md checklist 23); never javascript:, data:, file:, a fragment
+ * scheme (the server-wide policy, docs/mcp.md §1 item 23); never javascript:, data:, file:, a fragment
  * or credentials.
  */
 export function IsRedirectUri(options?: ValidationOptions): PropertyDecorator {

@@ -40,7 +40,7 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 
 /**
  * Classifies a redirect URI offered at registration, or throws RedirectUriRejected (RFC 7591 §2,
- * RFC 8252 §7, RFC 9700 §2.1, MCP.md checklist 23, SECURITY.md item 39): https with a host; http
+ * RFC 8252 §7, RFC 9700 §2.1, docs/mcp.md §1 item 23, docs/security.md §10 item 39): https with a host; http
  * only on a loopback host (any port, RFC 8252 §7.3); a private-use scheme when the policy allows
  * it. Never a fragment (RFC 6749 §3.1.2), userinfo, wildcard or backslash: redirect URIs are
  * compared as exact strings, and browsers read a backslash as a slash.

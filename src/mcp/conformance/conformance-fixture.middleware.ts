@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { JSON_RPC_SERVER_ERROR, jsonRpcError } from '../json-rpc';
 import { ConformanceSessions } from './conformance-sessions';
 
-/** The fixture's path; MCP.md §3.3. */
+/** The fixture's path; docs/mcp.md §4.3. */
 export const CONFORMANCE_FIXTURE_ROUTE = 'conformance/mcp';
 
 const LOOPBACK_HOSTNAMES: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);

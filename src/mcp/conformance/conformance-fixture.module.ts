@@ -8,7 +8,7 @@ import { ConformanceSessions } from './conformance-sessions';
 
 /**
  * The MCP conformance suite's reference fixture at /conformance/mcp, without authentication
- * (`conformance server` cannot send a token; MCP.md §3.3). Mounted only when
+ * (`conformance server` cannot send a token; docs/mcp.md §4.3). Mounted only when
  * MCP_CONFORMANCE_FIXTURE=true, which validateEnv refuses in production; otherwise the path is
  * simply not routed (404). Loopback Host only.
  */

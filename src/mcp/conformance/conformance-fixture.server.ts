@@ -28,7 +28,7 @@ import {
 
 /**
  * The reference fixture of the MCP conformance suite ("everything server": tools, resources, prompts,
- * logging, completion), rebuilt on the SDK's McpServer for `conformance server` (MCP.md §3.3). Names
+ * logging, completion), rebuilt on the SDK's McpServer for `conformance server` (docs/mcp.md §4.3). Names
  * and payloads follow modelcontextprotocol/conformance examples/servers/typescript/everything-server.ts
  * and the scenario descriptions in @modelcontextprotocol/conformance 0.2.0-alpha.12. Handlers are set
  * on the underlying Server with the SDK's request schemas, so the fixture needs no zod of its own.

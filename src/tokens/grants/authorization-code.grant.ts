@@ -26,7 +26,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     const redirectUri = required(params, 'redirect_uri');
     const verifier = single(params, 'code_verifier');
     const resource = single(params, 'resource');
-    // The resource is checked before the code is spent (MCP.md checklist 18).
+    // The resource is checked before the code is spent (docs/mcp.md §1 item 18).
     if (resource !== undefined && !resourceMatches(resource, this.config.mcp.resource)) {
       throw InvalidTarget('unknown resource');
     }

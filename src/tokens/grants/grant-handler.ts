@@ -8,7 +8,7 @@ export interface GrantContext {
   params: RawParams;
 }
 
-/** One class per grant type (STYLE.md §8.3). Register it in GrantRegistry. */
+/** One class per grant type (docs/style.md §8 rule 3). Register it in GrantRegistry. */
 export interface GrantHandler {
   readonly grantType: GrantType;
   handle(ctx: GrantContext): Promise<TokenResponse>;

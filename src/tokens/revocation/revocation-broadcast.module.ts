@@ -10,7 +10,7 @@ import { RevocationNoticesRepository } from './revocation-notices.repository';
 import { TransportRevocationBroadcaster } from './transport-revocation-broadcaster';
 
 /**
- * Cross-instance revocation (ARCHITECTURE.md §5.1, §6): Redis pub/sub when REDIS_URL is set,
+ * Cross-instance revocation (docs/architecture.md §5.1, §6): Redis pub/sub when REDIS_URL is set,
  * otherwise LISTEN/NOTIFY on PostgreSQL, and nothing to send on PGlite (one process).
  */
 @Module({

@@ -1,8 +1,8 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import { AuditService } from 'src/audit/audit.service';
 import { GrantsService } from 'src/authorization/grants.service';
-import { UsernameTakenError } from 'src/users/user-admin.service';
-import { UserAdminService } from 'src/users/user-admin.service';
+import { UsernameTakenError } from 'src/users/user-management.service';
+import { UserManagementService } from 'src/users/user-management.service';
 import { User } from 'src/users/user.entity';
 import { AdminUsersService } from './admin-users.service';
 
@@ -46,7 +46,7 @@ describe(AdminUsersService.name, () => {
     grants = { revokeForUser: jest.fn().mockResolvedValue(2) };
     audit = { record: jest.fn() };
     sut = new AdminUsersService(
-      users as unknown as UserAdminService,
+      users as unknown as UserManagementService,
       grants as unknown as GrantsService,
       audit as unknown as AuditService,
     );

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ClientAdminService } from './client-admin.service';
+import { ClientManagementService } from './client-management.service';
 import { ClientAuthenticator } from './client-authenticator.service';
 import { ClientUsageTracker } from './client-usage-tracker';
 import { CimdResolver } from './cimd/cimd-resolver.service';
@@ -20,9 +20,9 @@ const SELF_REGISTRATION = [RegistrationService, CimdResolver, ClientUsageTracker
     ClientsRepository,
     ClientsService,
     ClientAuthenticator,
-    ClientAdminService,
+    ClientManagementService,
     ...SELF_REGISTRATION,
   ],
-  exports: [ClientsService, ClientAuthenticator, ClientAdminService],
+  exports: [ClientsService, ClientAuthenticator, ClientManagementService],
 })
 export class ClientsModule {}

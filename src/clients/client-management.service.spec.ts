@@ -3,7 +3,7 @@ import { sha256Hex } from 'src/common/hashing';
 import { PasswordHasher } from 'src/common/password-hasher';
 import { RandomSource } from 'src/common/random';
 import { OAuthError } from 'src/oauth/errors/oauth.error';
-import { ClientAdminService, NewAdminClient } from './client-admin.service';
+import { ClientManagementService, NewAdminClient } from './client-management.service';
 import { ClientChanges, ClientsRepository, NewClient } from './clients.repository';
 import { OAuthClient } from './oauth-client.entity';
 
@@ -79,15 +79,15 @@ const confidential = (overrides: Partial<NewAdminClient> = {}): NewAdminClient =
   ...overrides,
 });
 
-describe(ClientAdminService.name, () => {
+describe(ClientManagementService.name, () => {
   let db: InMemoryClients;
   let hasher: PasswordHasher;
-  let sut: ClientAdminService;
+  let sut: ClientManagementService;
 
   beforeEach(() => {
     db = new InMemoryClients();
     hasher = new PasswordHasher(4);
-    sut = new ClientAdminService(db.clients, hasher, new CountingRandom(), new FixedClock());
+    sut = new ClientManagementService(db.clients, hasher, new CountingRandom(), new FixedClock());
   });
 
   const rejects = async (promise: Promise<unknown>, description: string) => {

@@ -61,7 +61,7 @@ const ADMIN_SCOPE = 'admin';
  * metadata consistent (see `consistencyProblem`).
  */
 @Injectable()
-export class ClientAdminService {
+export class ClientManagementService {
   constructor(
     private readonly clients: ClientsRepository,
     private readonly hasher: PasswordHasher,

@@ -185,14 +185,32 @@ function locate(find) {
   );
 }
 
+/** The file already at its new name (moved by an earlier run, or by a merge of such a run). */
+function locateMoved(find, toBase) {
+  if (find.path) {
+    const moved = posix.join(dirname(find.path), toBase);
+    return existsSync(join(root, moved)) ? moved : null;
+  }
+  return codeFiles().find((f) => basename(f) === toBase) ?? null;
+}
+
 const stripTs = (p) => p.replace(/\.ts$/, '');
 
-/** Moves `from` (and its .spec.ts) to `toBase` in the same folder and rewrites every import. */
-function moveFile(from, toBase) {
+/**
+ * Moves `from` (and its .spec.ts) to `toBase` in the same folder, then rewrites every import of
+ * the old path; with `alreadyMoved`, only the imports (code merged from a branch that still
+ * imports the old path).
+ */
+function moveFile(from, toBase, alreadyMoved = false) {
   const to = posix.join(dirname(from), toBase);
-  const moves = [[from, to]];
+  const moves = [];
   const spec = from.replace(/\.ts$/, '.spec.ts');
-  if (existsSync(join(root, spec))) moves.push([spec, to.replace(/\.ts$/, '.spec.ts')]);
+  if (!alreadyMoved) {
+    moves.push([from, to]);
+    if (existsSync(join(root, spec))) moves.push([spec, to.replace(/\.ts$/, '.spec.ts')]);
+  } else if (existsSync(join(root, spec))) {
+    moves.push([spec, to.replace(/\.ts$/, '.spec.ts')]);
+  }
   for (const [a, b] of moves) {
     log(`  move ${a} -> ${b}`);
     changes++;
@@ -266,6 +284,10 @@ for (const name of selected) {
   for (const [find, toBase] of group.files) {
     const from = dryRun && find.declares ? locateDry(find) : locate(find);
     if (from && basename(from) !== toBase) moveFile(from, toBase);
+    else if (!from) {
+      const moved = locateMoved(find, toBase);
+      if (moved) moveFile(posix.join(dirname(moved), find.was ?? basename(find.path)), toBase, true);
+    }
   }
 }
 console.log(`${dryRun ? 'would make' : 'made'} ${changes} change(s)`);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Headless driver for `conformance authorization` (@modelcontextprotocol/conformance, MCP.md §3.4)
+ * Headless driver for `conformance authorization` (@modelcontextprotocol/conformance, docs/mcp.md §4.4)
  * against a running server. The suite prints an authorization URL and waits for a browser to come
  * back to its callback listener; our /authorize needs a person (login + consent), so this script
  * plays that person: it reads the URL, signs in as the demo user and approves the consent page with
@@ -25,7 +25,7 @@ import { conformanceCli } from './conformance-cli.mjs';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SHIM = join(ROOT, 'scripts/node20-globsync.mjs');
 
-/** Node flags for the conformance CLI: the globSync shim below Node 22 (MCP.md §3.1). */
+/** Node flags for the conformance CLI: the globSync shim below Node 22 (docs/mcp.md §4.1). */
 export function conformanceNodeArgs() {
   const major = Number(process.versions.node.split('.')[0]);
   return major < 22 ? ['--import', pathToFileURL(SHIM).href] : [];

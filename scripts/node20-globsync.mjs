@@ -1,5 +1,5 @@
 /**
- * Node 20 shim for @modelcontextprotocol/conformance (MCP.md §3.1). Its bundle imports `globSync` from
+ * Node 20 shim for @modelcontextprotocol/conformance (docs/mcp.md §4.1). Its bundle imports `globSync` from
  * node:fs (Node ≥ 22; used only by `tier-check`), so on Node 20 every command dies at link time. This
  * loader hook drops that import from the bundle and supplies a tiny `**\/name` walker instead.
  *

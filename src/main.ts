@@ -8,7 +8,7 @@ import { installGracefulShutdown } from './health/graceful-shutdown';
 import { DEMO_CLIENT, DEMO_USER } from './seed/demo-data';
 import { setupApp } from './setup-app';
 
-// bcrypt and jose (WebCrypto) share libuv's pool: give verification room (ARCHITECTURE.md §5).
+// bcrypt and jose (WebCrypto) share libuv's pool: give verification room (docs/architecture.md §5).
 process.env.UV_THREADPOOL_SIZE ??= '16';
 
 async function bootstrap(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AuditService } from 'src/audit/audit.service';
-import { ClientAdminService } from 'src/clients/client-admin.service';
+import { ClientManagementService } from 'src/clients/client-management.service';
 import { AppConfig } from 'src/config/app-config';
 
 /**
@@ -13,7 +13,7 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly clients: ClientAdminService,
+    private readonly clients: ClientManagementService,
     private readonly audit: AuditService,
   ) {}
 

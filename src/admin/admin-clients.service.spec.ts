@@ -1,6 +1,6 @@
 import { NotFoundException } from '@nestjs/common';
 import { AuditService } from 'src/audit/audit.service';
-import { ClientAdminService } from 'src/clients/client-admin.service';
+import { ClientManagementService } from 'src/clients/client-management.service';
 import { OAuthClient } from 'src/clients/oauth-client.entity';
 import { ClientTokenRevocationService } from 'src/tokens/client-token-revocation.service';
 import { AdminClientsService } from './admin-clients.service';
@@ -28,7 +28,7 @@ const client = (overrides: Partial<OAuthClient> = {}): OAuthClient =>
 describe(AdminClientsService.name, () => {
   let clients: jest.Mocked<
     Pick<
-      ClientAdminService,
+      ClientManagementService,
       'create' | 'findById' | 'update' | 'rotateSecret' | 'setDisabled' | 'delete' | 'list'
     >
   >;
@@ -49,7 +49,7 @@ describe(AdminClientsService.name, () => {
     tokens = { revokeAllForClient: jest.fn().mockResolvedValue({ grants: 2, accessTokens: 3 }) };
     audit = { record: jest.fn() };
     sut = new AdminClientsService(
-      clients as unknown as ClientAdminService,
+      clients as unknown as ClientManagementService,
       tokens as unknown as ClientTokenRevocationService,
       audit as unknown as AuditService,
     );

@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { AuditService } from 'src/audit/audit.service';
-import { ClientAdminService } from 'src/clients/client-admin.service';
+import { ClientManagementService } from 'src/clients/client-management.service';
 import { OAuthClient } from 'src/clients/oauth-client.entity';
 import { MCP_BASELINE_SCOPES } from 'src/oauth/oauth.constants';
 import { ClientTokenRevocationService } from 'src/tokens/client-token-revocation.service';
@@ -28,7 +28,7 @@ const toDate = (value: string | undefined) => (value === undefined ? undefined :
 @Injectable()
 export class AdminClientsService {
   constructor(
-    private readonly clients: ClientAdminService,
+    private readonly clients: ClientManagementService,
     private readonly tokens: ClientTokenRevocationService,
     private readonly audit: AuditService,
   ) {}

@@ -1,9 +1,9 @@
 import { SessionService } from 'src/session/session.service';
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import { AuditService } from 'src/audit/audit.service';
-import { GrantsService } from 'src/token-store/grants.service';
-import { UsernameTakenError } from 'src/users/user-admin.service';
-import { UserAdminService } from 'src/users/user-admin.service';
+import { TokenFamiliesService } from 'src/token-store/token-families.service';
+import { UsernameTakenError } from 'src/users/user-management.service';
+import { UserManagementService } from 'src/users/user-management.service';
 import { User } from 'src/users/user.entity';
 import { AdminUsersService } from './admin-users.service';
 
@@ -49,8 +49,8 @@ describe(AdminUsersService.name, () => {
     audit = { record: jest.fn() };
     sessions = { endAll: jest.fn().mockResolvedValue(1) };
     sut = new AdminUsersService(
-      users as unknown as UserAdminService,
-      grants as unknown as GrantsService,
+      users as unknown as UserManagementService,
+      grants as unknown as TokenFamiliesService,
       audit as unknown as AuditService,
       sessions as unknown as SessionService,
     );

@@ -1,10 +1,10 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { AuditService } from 'src/audit/audit.service';
-import { GrantsService } from 'src/token-store/grants.service';
+import { TokenFamiliesService } from 'src/token-store/token-families.service';
 import { MCP_BASELINE_SCOPES } from 'src/oauth/oauth.constants';
 import { SessionService } from 'src/session/session.service';
-import { UsernameTakenError } from 'src/users/user-admin.service';
-import { UserAdminService } from 'src/users/user-admin.service';
+import { UsernameTakenError } from 'src/users/user-management.service';
+import { UserManagementService } from 'src/users/user-management.service';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQueryDto } from './dto/list-users.query.dto';
 import { DEFAULT_PAGE_SIZE } from './dto/pagination.dto';
@@ -23,8 +23,8 @@ const notFound = () => new NotFoundException('user not found');
 @Injectable()
 export class AdminUsersService {
   constructor(
-    private readonly users: UserAdminService,
-    private readonly grants: GrantsService,
+    private readonly users: UserManagementService,
+    private readonly grants: TokenFamiliesService,
     private readonly audit: AuditService,
     private readonly sessions: SessionService,
   ) {}

@@ -1,4 +1,4 @@
-/** Every audit event type (STYLE.md §2: typed constants, never inline strings). */
+/** Every audit event type (docs/style.md §2: typed constants, never inline strings). */
 export const AUDIT_EVENTS = [
   'login.succeeded',
   'login.failed',

@@ -9,7 +9,7 @@ import {
 } from 'typeorm';
 import { OAuthClient } from 'src/clients/oauth-client.entity';
 import { User } from 'src/users/user.entity';
-import { Grant } from 'src/token-store/grant.entity';
+import { TokenFamily } from 'src/token-store/token-family.entity';
 
 @Entity({ name: 'authorization_codes' })
 export class AuthorizationCode {
@@ -60,7 +60,7 @@ export class AuthorizationCode {
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'FK_authorization_codes_user' })
   user?: User;
 
-  @ManyToOne(() => Grant, { onDelete: 'CASCADE' })
+  @ManyToOne(() => TokenFamily, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'grant_id', foreignKeyConstraintName: 'FK_authorization_codes_grant' })
-  grant?: Grant;
+  grant?: TokenFamily;
 }

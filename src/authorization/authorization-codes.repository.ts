@@ -33,7 +33,7 @@ export class AuthorizationCodesRepository {
   }
 
   /**
-   * Single use as one atomic conditional UPDATE (ARCHITECTURE.md §4): of two concurrent callers
+   * Single use as one atomic conditional UPDATE (docs/architecture.md §4): of two concurrent callers
    * exactly one gets the row back.
    */
   async consume(codeHash: string, at: Date): Promise<AuthorizationCode | null> {

@@ -7,7 +7,7 @@ import { AppConfig } from 'src/config/app-config';
 import { TOKEN_PREFIX } from 'src/oauth/oauth.constants';
 import { AuthorizationCode } from './authorization-code.entity';
 import { AuthorizationCodesRepository } from './authorization-codes.repository';
-import { GrantsService } from '../token-store/grants.service';
+import { TokenFamiliesService } from '../token-store/token-families.service';
 
 export interface CodeRequest {
   clientId: string;
@@ -27,7 +27,7 @@ export type ConsumeResult =
 export class AuthorizationCodesService {
   constructor(
     private readonly codes: AuthorizationCodesRepository,
-    private readonly grants: GrantsService,
+    private readonly grants: TokenFamiliesService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly random: RandomSource,

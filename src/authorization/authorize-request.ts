@@ -35,7 +35,7 @@ const MAX_STATE_LENGTH = 4096;
 const OFFLINE_ACCESS = 'offline_access';
 
 /*
- * /authorize as a list of small named checks (STYLE.md §8.4). The first two run before the redirect
+ * /authorize as a list of small named checks (docs/style.md §8 rule 4). The first two run before the redirect
  * URI is trusted, so their errors are rendered as a page and never redirected (RFC 9700 §4.1.1);
  * every later error goes back to the client with state and iss, unless nobody vetted the client
  * and the redirect URI leaves the person's machine: then it is a page too (RFC 9700 §4.11.2,

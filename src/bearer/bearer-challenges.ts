@@ -17,7 +17,7 @@ const REJECTION_DESCRIPTIONS: Record<TokenRejection, string> = {
 
 /**
  * Builds the RFC 6750 §3 errors of this resource server, each carrying the PRM URL (RFC 9728 §5.1)
- * so MCP clients can discover the authorization server (MCP.md checklist 1, 7, 8).
+ * so MCP clients can discover the authorization server (docs/mcp.md §1 items 1, 7, 8).
  */
 @Injectable()
 export class BearerChallenges {

@@ -10,7 +10,7 @@ const NOT_IN_CHALLENGES = new Set(['offline_access']);
 
 /**
  * The `scope` of an insufficient_scope challenge: everything this operation needs plus what the
- * token already has. MCP.md §2.1: SDK 1.x clients *replace* their scope set with the challenged
+ * token already has. docs/mcp.md §3.1: SDK 1.x clients *replace* their scope set with the challenged
  * one, so leaving out granted scopes would make the step-up lose them. Sorted, so the header is
  * stable.
  */

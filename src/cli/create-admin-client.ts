@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { parseArgs } from 'node:util';
 import { AuditService } from 'src/audit/audit.service';
-import { ClientAdminService } from 'src/clients/client-admin.service';
+import { ClientManagementService } from 'src/clients/client-management.service';
 import { JsonLogger } from 'src/common/json-logger';
 import { redactString } from 'src/common/redact';
 import { InvalidEnvironmentError, validateEnv } from 'src/config/validate-env';
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     throw new Error(`${err.message}\n\n${whileServerRuns(env)}`);
   }
   try {
-    const { client, clientSecret } = await app.get(ClientAdminService).create({
+    const { client, clientSecret } = await app.get(ClientManagementService).create({
       clientName: name,
       redirectUris: [],
       grantTypes: ['client_credentials'],

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { BoundedCache } from 'src/common/bounded-cache';
 import { Clock } from 'src/common/clock';
 import { sha256Hex } from 'src/common/hashing';
 import { PasswordHasher } from 'src/common/password-hasher';
@@ -29,12 +30,12 @@ const VERIFIED_CACHE_MAX = 2000;
  * Client authentication at the token, revocation and introspection endpoints (RFC 6749 §2.3):
  * client_secret_basic, client_secret_post, or none for public clients. Every failure is
  * `invalid_client` (401, with a Basic challenge when the header was used) — never `invalid_grant`,
- * because MCP clients re-register only on invalid_client (MCP.md checklist 19).
+ * because MCP clients re-register only on invalid_client (docs/mcp.md §1 item 19).
  */
 @Injectable()
 export class ClientAuthenticator {
   /** Successful bcrypt verifications, so a human-chosen secret costs one bcrypt per 5 minutes. */
-  private readonly verified = new Map<string, { storedHash: string; until: number }>();
+  private readonly verified = new BoundedCache<string, string>(VERIFIED_CACHE_MAX);
 
   constructor(
     private readonly clients: ClientsService,
@@ -120,15 +121,11 @@ export class ClientAuthenticator {
     const stored = client.clientSecretHash!;
     if (!stored.startsWith('bcrypt:')) return verifyClientSecret(secret, stored, this.hasher);
     const key = `${client.clientId}\0${sha256Hex(secret)}`;
-    const hit = this.verified.get(key);
     const now = Date.now();
-    if (hit && hit.storedHash === stored && hit.until > now) return true;
+    // The value is the stored hash the secret was verified against: a rotated secret misses.
+    if (this.verified.get(key, now) === stored) return true;
     const ok = await verifyClientSecret(secret, stored, this.hasher);
-    if (ok) {
-      if (this.verified.size >= VERIFIED_CACHE_MAX)
-        this.verified.delete(this.verified.keys().next().value!);
-      this.verified.set(key, { storedHash: stored, until: now + VERIFIED_CACHE_TTL_MS });
-    }
+    if (ok) this.verified.set(key, stored, now + VERIFIED_CACHE_TTL_MS);
     return ok;
   }
 }

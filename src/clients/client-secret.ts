@@ -2,7 +2,7 @@ import { constantTimeEqual, sha256Hex } from 'src/common/hashing';
 import { PasswordHasher } from 'src/common/password-hasher';
 
 /**
- * Stored client secrets say how they were hashed (ARCHITECTURE.md §4): `sha256:<hex>` for
+ * Stored client secrets say how they were hashed (docs/architecture.md §4): `sha256:<hex>` for
  * server-generated 256-bit secrets (a fast hash suffices at that entropy), `bcrypt:<hash>` for
  * human-chosen ones.
  */

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { BoundedCache } from 'src/common/bounded-cache';
 import { Clock } from 'src/common/clock';
 import { ClientsRepository } from './clients.repository';
 
@@ -14,7 +15,8 @@ const MAX_TRACKED_CLIENTS = 10_000;
 @Injectable()
 export class ClientUsageTracker {
   private readonly logger = new Logger(ClientUsageTracker.name);
-  private readonly lastWrite = new Map<string, number>();
+  /** Clients written recently (value unused): an entry lives LAST_USED_WRITE_INTERVAL_MS. */
+  private readonly recentlyWritten = new BoundedCache<string, true>(MAX_TRACKED_CLIENTS);
 
   constructor(
     private readonly clients: ClientsRepository,
@@ -23,16 +25,12 @@ export class ClientUsageTracker {
 
   async touch(clientId: string): Promise<void> {
     const now = this.clock.now();
-    const previous = this.lastWrite.get(clientId);
-    if (previous !== undefined && now.getTime() - previous < LAST_USED_WRITE_INTERVAL_MS) return;
-    this.lastWrite.delete(clientId);
-    if (this.lastWrite.size >= MAX_TRACKED_CLIENTS)
-      this.lastWrite.delete(this.lastWrite.keys().next().value!);
-    this.lastWrite.set(clientId, now.getTime());
+    if (this.recentlyWritten.get(clientId, now.getTime())) return;
+    this.recentlyWritten.set(clientId, true, now.getTime() + LAST_USED_WRITE_INTERVAL_MS);
     try {
       await this.clients.touchLastUsed(clientId, now);
     } catch (err) {
-      this.lastWrite.delete(clientId);
+      this.recentlyWritten.delete(clientId);
       this.logger.warn({ msg: 'last_used_at not recorded', clientId, error: (err as Error)?.name });
     }
   }

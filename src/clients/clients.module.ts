@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TokenStoreModule } from 'src/token-store/token-store.module';
-import { ClientAdminService } from './client-admin.service';
+import { ClientManagementService } from './client-management.service';
 import { ClientCache } from './client-cache';
 import { ClientChangeNotices } from './client-change-notices';
 import { ClientAuthenticator } from './client-authenticator.service';
@@ -27,7 +27,7 @@ const SELF_REGISTRATION = [RegistrationService, CimdResolver, ClientUsageTracker
     ClientChangeNotices,
     ClientsService,
     ClientAuthenticator,
-    ClientAdminService,
+    ClientManagementService,
     ClientPolicy,
     ClientDeletion,
     ...SELF_REGISTRATION,
@@ -35,7 +35,7 @@ const SELF_REGISTRATION = [RegistrationService, CimdResolver, ClientUsageTracker
   exports: [
     ClientsService,
     ClientAuthenticator,
-    ClientAdminService,
+    ClientManagementService,
     ClientPolicy,
     ClientDeletion,
     ClientChangeNotices,

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 
 /**
  * `Access-Control-Allow-Origin: *` for endpoints browsers may call cross-origin without cookies:
- * metadata, JWKS, token, revocation, introspection, registration (SECURITY.md item 42). The
+ * metadata, JWKS, token, revocation, introspection, registration (docs/security.md §10 item 42). The
  * authorization endpoint and the HTML pages get none. Preflights are answered here.
  */
 const PUBLIC_CORS_PATHS = [

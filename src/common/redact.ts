@@ -1,4 +1,4 @@
-/** Field names whose values never reach a log line or an audit row (STYLE.md §4). */
+/** Field names whose values never reach a log line or an audit row (docs/style.md §4). */
 export const SECRET_FIELDS: ReadonlySet<string> = new Set([
   'token',
   'access_token',

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
 /**
- * helmet on every response (SECURITY.md items 32-34): nosniff, X-Frame-Options DENY,
+ * helmet on every response (docs/security.md §10 items 32-34): nosniff, X-Frame-Options DENY,
  * Referrer-Policy no-referrer (codes and state never leak through Referer), and HSTS only when
  * the issuer is https (browsers ignore it over http, and it would pin localhost).
  *

@@ -8,7 +8,7 @@ import { ConsentModule } from './consent.module';
 
 /**
  * The "connected apps" pages. A module of its own (though it lives with consent) because it needs
- * GrantsService, and AuthorizationModule already imports ConsentModule: folding it into
+ * TokenFamiliesService, and AuthorizationModule already imports ConsentModule: folding it into
  * ConsentModule would make a cycle.
  */
 @Module({

@@ -1,4 +1,4 @@
-import { GrantsService } from 'src/token-store/grants.service';
+import { TokenFamiliesService } from 'src/token-store/token-families.service';
 import { ClientsService } from 'src/clients/clients.service';
 import { PageError } from 'src/oauth/errors/oauth-errors';
 import { Session, SessionService, SignedInUser } from 'src/session/session.service';
@@ -64,7 +64,7 @@ describe(AccountAppsService.name, () => {
     sut = new AccountAppsService(
       sessions,
       consents as unknown as ConsentService,
-      grants as unknown as GrantsService,
+      grants as unknown as TokenFamiliesService,
       clients,
     );
   });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditContext } from 'src/audit/audit-context';
-import { GrantsService } from 'src/token-store/grants.service';
+import { TokenFamiliesService } from 'src/token-store/token-families.service';
 import { ClientsService } from 'src/clients/clients.service';
 import { PageError } from 'src/oauth/errors/oauth-errors';
 import { RawParams, required } from 'src/oauth/request-params';
@@ -25,7 +25,7 @@ export class AccountAppsService {
   constructor(
     private readonly sessions: SessionService,
     private readonly consents: ConsentService,
-    private readonly grants: GrantsService,
+    private readonly grants: TokenFamiliesService,
     private readonly clients: ClientsService,
   ) {}
 

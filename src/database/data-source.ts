@@ -11,7 +11,7 @@ import { createPglitePoolClass } from './pglite-pool';
 
 /**
  * TypeORM options for either database. Both run the same migrations; `synchronize` is off
- * everywhere (STYLE.md §6).
+ * everywhere (docs/style.md §6).
  */
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   const common = {

@@ -4,7 +4,7 @@ import { OAuthClient } from 'src/clients/oauth-client.entity';
 import { Consent } from 'src/consent/consent.entity';
 import { Note } from 'src/mcp/note.entity';
 import { AccessToken } from 'src/token-store/access-token.entity';
-import { Grant } from 'src/token-store/grant.entity';
+import { TokenFamily } from 'src/token-store/token-family.entity';
 import { RefreshToken } from 'src/token-store/refresh-token.entity';
 import { SigningKey } from 'src/tokens/signing-key.entity';
 import { BrowserSession } from 'src/session/browser-session.entity';
@@ -16,7 +16,7 @@ export const ENTITIES = [
   User,
   Consent,
   AuthorizationCode,
-  Grant,
+  TokenFamily,
   AccessToken,
   RefreshToken,
   SigningKey,

@@ -3,7 +3,7 @@ import { SCOPE_DESCRIPTIONS } from 'src/oauth/oauth.constants';
 
 /**
  * RFC 8414 §2 metadata. `issuer` is byte-identical to ISSUER and to the protected resource
- * metadata's authorization_servers[0] (MCP.md checklist 4); every endpoint listed is served.
+ * metadata's authorization_servers[0] (docs/mcp.md §1 item 4); every endpoint listed is served.
  */
 export function authorizationServerMetadata(config: AppConfig, grantTypes: string[]): Record<string, unknown> {
   const base = config.issuer;
@@ -25,7 +25,7 @@ export function authorizationServerMetadata(config: AppConfig, grantTypes: strin
     authorization_response_iss_parameter_supported: true,
     resource_indicators_supported: true,
     service_documentation: `${base}/`,
-    // RFC 7591 §3 / MCP.md checklist 4: absent when registration is switched off.
+    // RFC 7591 §3 / docs/mcp.md §1 item 4: absent when registration is switched off.
     ...(config.registration.mode !== 'off' ? { registration_endpoint: `${base}/oauth/register` } : {}),
     ...(config.cimd.enabled ? { client_id_metadata_document_supported: true } : {}),
   };

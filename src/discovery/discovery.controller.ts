@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { Public } from 'src/bearer/public.decorator';
 import { TemporarilyUnavailable } from 'src/oauth/errors/oauth-errors';
 import { AppConfig } from 'src/config/app-config';
-import { GrantRegistry } from 'src/tokens/grants/grant-registry';
+import { GrantTypeRegistry } from 'src/tokens/grants/grant-type-registry';
 import { SigningKeysService } from 'src/tokens/keys/signing-keys.service';
 import { authorizationServerMetadata, openIdConfiguration } from './authorization-server-metadata';
 import { protectedResourceMetadata } from './protected-resource-metadata';
@@ -13,7 +13,7 @@ import { protectedResourceMetadata } from './protected-resource-metadata';
 export class DiscoveryController {
   constructor(
     private readonly config: AppConfig,
-    private readonly grants: GrantRegistry,
+    private readonly grants: GrantTypeRegistry,
     private readonly keys: SigningKeysService,
   ) {}
 
@@ -29,7 +29,7 @@ export class DiscoveryController {
     return openIdConfiguration(this.config, this.grants.supported);
   }
 
-  /** Served at the path-inserted URL and at the root (MCP.md §5.2: VS Code needs both). */
+  /** Served at the path-inserted URL and at the root (docs/mcp.md §6.2: VS Code needs both). */
   @Get(['oauth-protected-resource', 'oauth-protected-resource/mcp'])
   @Header('Cache-Control', 'public, max-age=300')
   protectedResource(): Record<string, unknown> {

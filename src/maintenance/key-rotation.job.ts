@@ -4,7 +4,7 @@ import { AppConfig } from 'src/config/app-config';
 import { RotationOutcome, SigningKeysService } from 'src/tokens/keys/signing-keys.service';
 
 /**
- * Drives SigningKeysService.rotate() (ARCHITECTURE.md §4): once the active key has signed for the
+ * Drives SigningKeysService.rotate() (docs/architecture.md §4): once the active key has signed for the
  * rotation interval less the promotion delay, a next key is created and published; a later run, at
  * least the promotion delay after, promotes it. So a new key signs every interval, and every
  * instance's JWKS consumers have seen it first. Safe on several instances: rotate() is.

@@ -9,7 +9,7 @@ import { MaintenanceScheduler } from './maintenance.scheduler';
 import { PurgeExpiredJob } from './purge-expired.job';
 
 /**
- * Scheduled jobs (ARCHITECTURE.md §1): purge expired rows, rotate signing keys, expire unused
+ * Scheduled jobs (docs/architecture.md §1): purge expired rows, rotate signing keys, expire unused
  * dynamically registered clients. Timers only with MAINTENANCE_ENABLED; the jobs are providers, so
  * tests and operators can run them directly.
  */

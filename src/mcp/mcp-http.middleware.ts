@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { AccessDenied } from 'src/oauth/errors/oauth-errors';
 import { McpRequestPolicy } from './mcp-request-policy';
 
-/** CORS for browser-based MCP clients (MCP.md checklist 32, §4.3). No credentials: tokens are headers. */
+/** CORS for browser-based MCP clients (docs/mcp.md §1 item 32, §5.3). No credentials: tokens are headers. */
 export const MCP_CORS = {
   allowMethods: 'GET, POST, DELETE, OPTIONS',
   allowHeaders:

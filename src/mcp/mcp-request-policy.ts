@@ -1,4 +1,4 @@
-/** Hosts a loopback-bound server answers to (DNS-rebinding protection, MCP.md checklist 31). */
+/** Hosts a loopback-bound server answers to (DNS-rebinding protection, docs/mcp.md §1 item 31). */
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 function hostnameOf(host: string): string | null {

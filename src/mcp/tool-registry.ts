@@ -11,7 +11,7 @@ const TOOL_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /**
  * The tools, by name, with their JSON Schemas computed once at start-up (the SDK would convert
- * the zod schemas on every tools/list; ARCHITECTURE.md §5 counts that cost).
+ * the zod schemas on every tools/list; docs/architecture.md §5 counts that cost).
  */
 export class ToolRegistry {
   private readonly byName = new Map<string, ToolDefinition>();

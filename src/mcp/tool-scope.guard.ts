@@ -10,7 +10,7 @@ import { ToolRunner } from './tool-runner.service';
 
 /**
  * Per-tool scopes, checked before dispatch so that a call the token may not make is an HTTP 403
- * with an insufficient_scope challenge, the signal MCP clients step up on (MCP.md §2.4). Runs
+ * with an insufficient_scope challenge, the signal MCP clients step up on (docs/mcp.md §3.4). Runs
  * after the global BearerTokenGuard. The tool names come from `:name` (REST mirror) or from the
  * JSON-RPC `tools/call` requests in the body (MCP). Unknown tools pass: the handler reports them.
  */

@@ -1,4 +1,4 @@
-/** Prefixes make leaked secrets recognisable to secret scanners (ARCHITECTURE.md §4). */
+/** Prefixes make leaked secrets recognisable to secret scanners (docs/architecture.md §4). */
 export const TOKEN_PREFIX = {
   authorizationCode: 'mcpac_',
   refreshToken: 'mcprt_',

@@ -3,7 +3,7 @@ import { InvalidTarget } from './errors/oauth-errors';
 /**
  * RFC 8707 resource indicators. This server protects one resource, its MCP endpoint; a presented
  * value matches when it is that URI, tolerating upper-case scheme/host and, for an origin-only URI,
- * a trailing slash (MCP.md checklist 14).
+ * a trailing slash (docs/mcp.md §1 item 14).
  */
 export function resourceMatches(presented: string, canonical: string): boolean {
   if (presented === canonical) return true;

@@ -10,7 +10,7 @@ function fieldNames(errors: ValidationError[], parent = ''): string[] {
 
 /**
  * The global validation pipe: unknown parameters are dropped (whitelist), and a failure becomes
- * `invalid_request` naming the fields only, never echoing values (STYLE.md §3).
+ * `invalid_request` naming the fields only, never echoing values (docs/style.md §3).
  */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({

@@ -2,7 +2,7 @@ import { Controller, Get, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Public } from 'src/bearer/public.decorator';
 import { AppConfig } from 'src/config/app-config';
-import { OAuthError } from 'src/oauth/errors/oauth.error';
+import { AccessDenied, NotFound } from 'src/oauth/errors/oauth-errors';
 import { BearerError } from 'src/oauth/errors/bearer.error';
 import { metricsAccess } from './metrics-access';
 import { MetricsService } from './metrics.service';
@@ -18,10 +18,10 @@ export class MetricsController {
 
   @Get('metrics')
   async scrape(@Req() req: Request, @Res() res: Response): Promise<void> {
-    if (!this.config.metrics.enabled) throw new OAuthError('not_found', 'not found');
+    if (!this.config.metrics.enabled) throw NotFound('not found');
     const access = metricsAccess(req, { token: this.config.metrics.token, trustProxy: this.config.trustProxy });
     if (access === 'loopback_only') {
-      throw new OAuthError('access_denied', 'metrics are served to loopback callers only; set METRICS_TOKEN to allow others');
+      throw AccessDenied('metrics are served to loopback callers only; set METRICS_TOKEN to allow others');
     }
     // RFC 6750 §3: no credentials → a bare challenge; a wrong token → invalid_token.
     if (access === 'token_required') throw new BearerError(undefined, undefined, { realm: 'metrics' });

@@ -4,7 +4,7 @@ import { AuditService } from 'src/audit/audit.service';
 import { sha256Hex } from 'src/common/hashing';
 import { AppConfig } from 'src/config/app-config';
 import type { FailureLimitName } from 'src/config/security-config';
-import { OAuthError } from 'src/oauth/errors/oauth.error';
+import { RateLimited } from 'src/oauth/errors/oauth-errors';
 import { RateLimitStorage } from './rate-limit.storage';
 
 /** One counter: a limit and what it counts by (a client_id, an address, a folded username, …). */
@@ -53,10 +53,7 @@ export class GuessingLimits {
       if (counts[i].count >= this.cap(key)) msLeft = Math.max(msLeft, counts[i].msLeft);
     });
     if (msLeft > 0) {
-      throw new OAuthError('rate_limited', 'too many failed attempts').withHeader(
-        'Retry-After',
-        String(Math.max(1, Math.ceil(msLeft / 1000))),
-      );
+      throw RateLimited('too many failed attempts', Math.max(1, Math.ceil(msLeft / 1000)));
     }
     return active.filter((_, i) => counts[i].count > 0);
   }

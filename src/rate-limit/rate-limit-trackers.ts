@@ -15,7 +15,7 @@ const BASIC = /^basic\s+([A-Za-z0-9+/]+=*)\s*$/i;
 
 /**
  * The client address as express reports it: X-Forwarded-For counts only when TRUST_PROXY names
- * the proxy it came through (SECURITY.md item 41). IPv6 addresses share a bucket per /64.
+ * the proxy it came through (docs/security.md §10 item 41). IPv6 addresses share a bucket per /64.
  */
 export function ipOf(req: TrackedRequest): string {
   return normalizeIp(req.ip ?? req.socket?.remoteAddress ?? 'unknown');

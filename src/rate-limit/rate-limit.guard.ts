@@ -10,6 +10,7 @@ import {
 } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { AuditService } from 'src/audit/audit.service';
+import { BoundedCache } from 'src/common/bounded-cache';
 import { sha256Hex } from 'src/common/hashing';
 import { AppConfig } from 'src/config/app-config';
 import { RateLimited } from 'src/oauth/errors/oauth-errors';
@@ -26,7 +27,8 @@ const MAX_AUDITED_KEYS = 10_000;
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
-  private readonly audited = new Map<string, number>();
+  /** Blocked keys already audited in their current block window. */
+  private readonly audited = new BoundedCache<string, true>(MAX_AUDITED_KEYS);
 
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
@@ -70,12 +72,8 @@ export class RateLimitGuard extends ThrottlerGuard {
     retryAfter: number,
   ): void {
     const now = Date.now();
-    const until = this.audited.get(detail.key);
-    if (until !== undefined && until > now) return;
-    this.audited.delete(detail.key);
-    if (this.audited.size >= MAX_AUDITED_KEYS)
-      this.audited.delete(this.audited.keys().next().value!);
-    this.audited.set(detail.key, now + retryAfter * 1000);
+    if (this.audited.get(detail.key, now)) return;
+    this.audited.set(detail.key, true, now + retryAfter * 1000);
 
     const req = context.switchToHttp().getRequest<Request>();
     const name = detail.key.slice(this.config.rateLimit.keyPrefix.length).split(':')[0];

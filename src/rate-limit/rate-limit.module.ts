@@ -16,7 +16,7 @@ import { RateLimitStorage } from './rate-limit.storage';
 export class RateLimitStorageModule {}
 
 /**
- * Rate limits (SECURITY.md item 45) on the handlers marked `@RateLimit(...)`: @nestjs/throttler
+ * Rate limits (docs/security.md §10 item 45) on the handlers marked `@RateLimit(...)`: @nestjs/throttler
  * with one throttler per configured limit, counters in Redis when REDIS_URL is set.
  */
 @Module({

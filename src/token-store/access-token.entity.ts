@@ -9,7 +9,7 @@ import {
 } from 'typeorm';
 import { OAuthClient } from 'src/clients/oauth-client.entity';
 import { User } from 'src/users/user.entity';
-import { Grant } from 'src/token-store/grant.entity';
+import { TokenFamily } from 'src/token-store/token-family.entity';
 
 /** A JWT access token's record, by jti: the token itself is never stored. */
 @Entity({ name: 'access_tokens' })
@@ -52,7 +52,7 @@ export class AccessToken {
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'FK_access_tokens_user' })
   user?: User;
 
-  @ManyToOne(() => Grant, { onDelete: 'CASCADE' })
+  @ManyToOne(() => TokenFamily, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'grant_id', foreignKeyConstraintName: 'FK_access_tokens_grant' })
-  grant?: Grant;
+  grant?: TokenFamily;
 }

@@ -40,7 +40,7 @@ interface PendingAccess {
 
 /**
  * Records what the token endpoint issued: the access token's jti and, with it, the refresh token's
- * hash, in ONE statement (one round trip per issuance, ARCHITECTURE.md §5). Access tokens issued
+ * hash, in ONE statement (one round trip per issuance, docs/architecture.md §5). Access tokens issued
  * alone (client_credentials, refresh retries) are group-committed: those of one event-loop turn,
  * and those issued while MAX_BATCHES_IN_FLIGHT batches are being written, go in one multi-row
  * INSERT; each request still answers only after its own row is committed (docs/performance.md).

@@ -9,7 +9,7 @@ import {
 } from 'typeorm';
 import { OAuthClient } from 'src/clients/oauth-client.entity';
 import { User } from 'src/users/user.entity';
-import { Grant } from 'src/token-store/grant.entity';
+import { TokenFamily } from 'src/token-store/token-family.entity';
 
 @Entity({ name: 'refresh_tokens' })
 @Index('IDX_refresh_tokens_user_client', ['userId', 'clientId'])
@@ -65,7 +65,7 @@ export class RefreshToken {
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'FK_refresh_tokens_user' })
   user?: User;
 
-  @ManyToOne(() => Grant, { onDelete: 'CASCADE' })
+  @ManyToOne(() => TokenFamily, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'grant_id', foreignKeyConstraintName: 'FK_refresh_tokens_grant' })
-  grant?: Grant;
+  grant?: TokenFamily;
 }

@@ -1,5 +1,5 @@
 /**
- * Answers "has this access token been revoked?" on the bearer hot path (ARCHITECTURE.md §5).
+ * Answers "has this access token been revoked?" on the bearer hot path (docs/architecture.md §5).
  * Implementations cache; the invalidation hooks let a cross-instance notice (LISTEN/NOTIFY or
  * Redis pub/sub) make a revocation take effect everywhere promptly.
  */

@@ -6,9 +6,9 @@ import { AccessToken } from './access-token.entity';
 import { AccessTokenRevocationRepository } from './access-token-revocation.repository';
 import { AccessTokensRepository } from './access-tokens.repository';
 import { DatabaseRevocationChecker } from './database-revocation-checker';
-import { Grant } from './grant.entity';
-import { GrantsRepository } from './grants.repository';
-import { GrantsService } from './grants.service';
+import { TokenFamily } from './token-family.entity';
+import { TokenFamiliesRepository } from './token-families.repository';
+import { TokenFamiliesService } from './token-families.service';
 import { IssuedTokensRepository } from './issued-tokens.repository';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
@@ -23,15 +23,15 @@ import { TransportRevocationBroadcaster } from './revocation/transport-revocatio
 /**
  * The token store, below authorization and tokens: the only owner of grants (token families),
  * access_tokens and refresh_tokens, of the revocation checker on the bearer hot path, and of the
- * revocation broadcast between instances (ARCHITECTURE.md §5.1, §6): Redis pub/sub when REDIS_URL is
+ * revocation broadcast between instances (docs/architecture.md §5.1, §6): Redis pub/sub when REDIS_URL is
  * set, otherwise LISTEN/NOTIFY on PostgreSQL, and nothing to send on PGlite (one process). The
  * broadcast also carries client-change notices (ClientChangeNotices).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Grant, AccessToken, RefreshToken])],
+  imports: [TypeOrmModule.forFeature([TokenFamily, AccessToken, RefreshToken])],
   providers: [
-    GrantsRepository,
-    GrantsService,
+    TokenFamiliesRepository,
+    TokenFamiliesService,
     AccessTokensRepository,
     RefreshTokensRepository,
     IssuedTokensRepository,
@@ -75,7 +75,7 @@ import { TransportRevocationBroadcaster } from './revocation/transport-revocatio
     },
   ],
   exports: [
-    GrantsService,
+    TokenFamiliesService,
     AccessTokensRepository,
     RefreshTokensRepository,
     IssuedTokensRepository,

@@ -1,6 +1,6 @@
 import { ClientDeletion } from 'src/clients/client-deletion.service';
 import { ClientsRepository } from 'src/clients/clients.repository';
-import { GrantsService } from 'src/token-store/grants.service';
+import { TokenFamiliesService } from 'src/token-store/token-families.service';
 import { Clock } from 'src/common/clock';
 import { AccessTokensRepository } from '../token-store/access-tokens.repository';
 import { ClientTokenRevocationService } from './client-token-revocation.service';
@@ -26,7 +26,7 @@ describe(ClientTokenRevocationService.name, () => {
     const checker = { markRevoked: jest.fn() };
     const broadcaster = { tokenRevoked: jest.fn().mockResolvedValue(undefined) };
     const sut = new ClientTokenRevocationService(
-      grants as unknown as GrantsService,
+      grants as unknown as TokenFamiliesService,
       accessTokens as unknown as AccessTokensRepository,
       checker as unknown as RevocationChecker,
       broadcaster as unknown as RevocationBroadcaster,

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { GrantRevocationReason, GrantsService } from 'src/token-store/grants.service';
+import { GrantRevocationReason, TokenFamiliesService } from 'src/token-store/token-families.service';
 import { ClientDeletion } from 'src/clients/client-deletion.service';
 import { Clock } from 'src/common/clock';
 import { AccessTokensRepository } from '../token-store/access-tokens.repository';
@@ -15,7 +15,7 @@ import { RevocationBroadcaster } from '../token-store/revocation/revocation-broa
 @Injectable()
 export class ClientTokenRevocationService implements OnModuleInit {
   constructor(
-    private readonly grants: GrantsService,
+    private readonly grants: TokenFamiliesService,
     private readonly accessTokens: AccessTokensRepository,
     private readonly revocations: RevocationChecker,
     private readonly broadcaster: RevocationBroadcaster,

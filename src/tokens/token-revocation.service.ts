@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { decodeJwt } from 'jose';
 import { AuditService } from 'src/audit/audit.service';
-import { GrantsService } from 'src/token-store/grants.service';
+import { TokenFamiliesService } from 'src/token-store/token-families.service';
 import { OAuthClient } from 'src/clients/oauth-client.entity';
 import { sha256Hex } from 'src/common/hashing';
 import { TOKEN_PREFIX } from 'src/oauth/oauth.constants';
@@ -20,7 +20,7 @@ export class TokenRevocationService {
   constructor(
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly accessTokens: AccessTokensRepository,
-    private readonly grants: GrantsService,
+    private readonly grants: TokenFamiliesService,
     private readonly revocations: RevocationChecker,
     private readonly audit: AuditService,
     private readonly broadcaster: RevocationBroadcaster,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ClientAuthenticator } from 'src/clients/client-authenticator.service';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from 'src/oauth/errors/oauth-errors';
 import { duplicated, RawParams, required } from 'src/oauth/request-params';
-import { GrantRegistry } from './grants/grant-registry';
+import { GrantTypeRegistry } from './grants/grant-type-registry';
 import { TokenResponse } from './token-issuer.service';
 
 /** POST /token (RFC 6749 §3.2): parameters once each → client authentication → the grant's handler. */
@@ -10,7 +10,7 @@ import { TokenResponse } from './token-issuer.service';
 export class TokenService {
   constructor(
     private readonly authenticator: ClientAuthenticator,
-    private readonly registry: GrantRegistry,
+    private readonly registry: GrantTypeRegistry,
   ) {}
 
   async exchange(authorization: string | undefined, params: RawParams): Promise<TokenResponse> {

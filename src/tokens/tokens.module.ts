@@ -10,7 +10,7 @@ import { IntrospectionService } from './introspection.service';
 import { RevocationController } from './revocation.controller';
 import { TokenRevocationService } from './token-revocation.service';
 import { UserinfoController } from './userinfo.controller';
-import { GrantRegistry } from './grants/grant-registry';
+import { GrantTypeRegistry } from './grants/grant-type-registry';
 import { KeysModule } from './keys/keys.module';
 import { TokenStoreModule } from 'src/token-store/token-store.module';
 import { TokenIssuer } from './token-issuer.service';
@@ -26,12 +26,12 @@ import { TokenService } from './token.service';
     AuthorizationCodeGrant,
     RefreshTokenGrant,
     ClientCredentialsGrant,
-    GrantRegistry,
+    GrantTypeRegistry,
     TokenService,
     TokenRevocationService,
     IntrospectionService,
     ClientTokenRevocationService,
   ],
-  exports: [TokenIssuer, GrantRegistry, KeysModule, ClientTokenRevocationService],
+  exports: [TokenIssuer, GrantTypeRegistry, KeysModule, ClientTokenRevocationService],
 })
 export class TokensModule {}

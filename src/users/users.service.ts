@@ -51,7 +51,7 @@ export class UsersService {
   }
 
   /**
-   * Checks a username and password. Every path costs the same (SECURITY.md, brute force): one
+   * Checks a username and password. Every path costs the same (docs/security.md §8): one
    * lookup, exactly one bcrypt comparison (a dummy hash for an unknown user) and one atomic UPDATE
    * (which counts the failure, or resets the count on success), so neither the answer nor its
    * timing tells an unknown user, a wrong password, a disabled or a locked account apart. A locked

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { AuditService } from 'src/audit/audit.service';
-import { ClientAdminService } from 'src/clients/client-admin.service';
+import { ClientManagementService } from 'src/clients/client-management.service';
 import { DEMO_CLIENT } from 'src/seed/demo-data';
 import { basic } from '../factories/client.factory';
 import { authorizeAsUser, browser, demoBasic, exchangeCode, signIn } from '../support/browser';
@@ -128,7 +128,7 @@ describe('Admin API (e2e)', () => {
     });
 
     it('should replace the hash when the configured secret changes, and leave it when it does not', async () => {
-      const sut = t.app.get(ClientAdminService);
+      const sut = t.app.get(ClientManagementService);
       const changed = 'e2e-admin-secret-changed-0123';
       expect(await sut.ensureAdminClient(ADMIN_ID, ADMIN_SECRET)).toBe('unchanged');
       expect(await sut.ensureAdminClient(ADMIN_ID, changed)).toBe('updated');

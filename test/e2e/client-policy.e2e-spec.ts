@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ClientAdminService } from 'src/clients/client-admin.service';
+import { ClientManagementService } from 'src/clients/client-management.service';
 import { ClientsService } from 'src/clients/clients.service';
 import { DEMO_CLIENT } from 'src/seed/demo-data';
 import { basic, insertClient } from '../factories/client.factory';
@@ -263,7 +263,7 @@ describe('Client policy (e2e)', () => {
 
     it('should apply the policy to ClientAdminService.create (the CLI) and to the seed path', async () => {
       await expect(
-        t.app.get(ClientAdminService).create({
+        t.app.get(ClientManagementService).create({
           clientName: 'CLI',
           redirectUris: ['javascript:alert(1)'],
           grantTypes: ['authorization_code'],

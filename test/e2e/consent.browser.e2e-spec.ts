@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { ClientAdminService } from 'src/clients/client-admin.service';
+import { ClientManagementService } from 'src/clients/client-management.service';
 import { DEMO_USER } from 'src/seed/demo-data';
 import { authorizePath } from '../support/browser';
 import { launchChromium } from '../support/chromium';
@@ -46,7 +46,7 @@ describe('Login and consent in a real browser (headless Chromium, e2e)', () => {
     const callbackPort = await freePort();
     await new Promise<void>((resolve) => receiver.listen(callbackPort, '127.0.0.1', resolve));
     const redirectUri = `http://localhost:${callbackPort}/callback`;
-    const { client } = await t.app.get(ClientAdminService).create({
+    const { client } = await t.app.get(ClientManagementService).create({
       clientName: 'Demo Client',
       redirectUris: [redirectUri],
       grantTypes: ['authorization_code', 'refresh_token'],

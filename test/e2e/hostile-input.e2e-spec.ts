@@ -31,7 +31,7 @@ import { pkcePair } from '../support/pkce';
 import { createTestApp, TestApp } from './create-test-app';
 
 /**
- * Property-based hostile input over every public endpoint (SECURITY.md, ARCHITECTURE.md §7): random
+ * Property-based hostile input over every public endpoint (docs/security.md, docs/architecture.md §7): random
  * and adversarial forms, JSON where forms are expected, duplicated parameters, 100 kB values,
  * invalid UTF-8 and percent-encoding, CR/LF in redirect_uri and state, path traversal in ids and
  * huge headers. Every response must be < 500, a well-formed error (JSON `error` or an HTML page)

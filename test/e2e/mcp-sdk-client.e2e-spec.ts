@@ -24,8 +24,8 @@ import { createTestApp, TestApp } from './create-test-app';
  * The official MCP TypeScript SDK clients, unmodified, against the real server listening on a port:
  * 401 → protected resource metadata → AS metadata → dynamic registration → /authorize with PKCE and
  * resource (our real login and consent pages, walked by a headless browser) → /token → initialize →
- * tools. Then the step-up refusal (403 insufficient_scope) and refresh after expiry (MCP.md
- * checklist 35, §2.2).
+ * tools. Then the step-up refusal (403 insufficient_scope) and refresh after expiry (docs/mcp.md
+ * §1 item 35, §3.2).
  */
 describe('MCP SDK clients against the server (e2e)', () => {
   const clock = new MutableClock();

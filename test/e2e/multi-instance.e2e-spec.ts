@@ -14,7 +14,7 @@ import { createTestApp, TestApp } from './create-test-app';
 import { createTestDatabase, TestDatabase, usingPostgres } from './test-database';
 
 /**
- * ARCHITECTURE.md §6: two instances on one database agree. On PostgreSQL both run at once; a
+ * docs/architecture.md §6: two instances on one database agree. On PostgreSQL both run at once; a
  * revocation on one reaches the other through LISTEN/NOTIFY (or Redis pub/sub with REDIS_URL) well
  * inside the 5 s "not revoked" cache. PGlite is one in-process connection: there the same
  * properties are checked with two instances one after the other over one persisted DATA_DIR.

@@ -16,7 +16,7 @@ import {
 import { createTestApp, TestApp } from './create-test-app';
 
 /**
- * ARCHITECTURE.md §7: no secret, token, code or password appears in a log line or an audit row.
+ * docs/architecture.md §7: no secret, token, code or password appears in a log line or an audit row.
  * Runs every flow at LOG_LEVEL=debug, collects every secret value it sees, then searches the
  * captured log lines and every audit_events row for each of them.
  */

@@ -413,7 +413,7 @@ export interface ResponseExpectations {
   requestPath: string;
 }
 
-/** The invariants of SECURITY.md / ARCHITECTURE.md §7 for one response. Returns problems found. */
+/** The invariants of docs/security.md / docs/architecture.md §7 for one response. Returns problems found. */
 export function responseProblems(res: Response, expect: ResponseExpectations): string[] {
   const problems: string[] = [];
   if (res.status >= 500) problems.push(`status ${res.status}`);

@@ -12,7 +12,7 @@ import { formFields } from './browser';
 
 /**
  * A headless stand-in for the person and the browser an MCP client hands the authorization URL to
- * (MCP.md §2.3): the provider's redirectToAuthorization() walks our real login and consent forms
+ * (docs/mcp.md §3.3): the provider's redirectToAuthorization() walks our real login and consent forms
  * with a cookie-keeping fetch, and keeps the callback parameters for finishAuth(). Every HTTP
  * request, the SDK's and the browser's, is recorded in one trace.
  */

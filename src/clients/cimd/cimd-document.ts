@@ -21,7 +21,7 @@ const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 const SUPPORTED_GRANTS: GrantType[] = ['authorization_code', 'refresh_token'];
 
 /**
- * Validates a fetched Client ID Metadata Document (CIMD draft §4, MCP.md checklist 25) into the
+ * Validates a fetched Client ID Metadata Document (CIMD draft §4, docs/mcp.md §1 item 25) into the
  * client this server will use: `client_id` equal to the URL exactly, a non-empty `client_name`,
  * `redirect_uris` under the client policy (docs/security-client-policy.md), no secrets or private keys, and the public-client
  * profile (auth method none; grants narrowed to the code flow and refresh). A document written for

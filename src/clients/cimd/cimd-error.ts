@@ -24,7 +24,7 @@ export class CimdError extends Error {
 export const CIMD_FETCH_FAILED = 'could not be fetched';
 
 /**
- * The protocol error for an unresolvable CIMD client: `invalid_client` (MCP.md checklist 25). At
+ * The protocol error for an unresolvable CIMD client: `invalid_client` (docs/mcp.md §1 item 25). At
  * /authorize it is rendered as the "Unknown application" page (status 400, never a redirect); the
  * token endpoint's client authentication turns it into its own 401.
  */

@@ -32,8 +32,8 @@ export interface FetchedDocument {
 const USER_AGENT = 'mcp-oauth-server (client-id-metadata-document)';
 
 /**
- * Fetches a Client ID Metadata Document without becoming an SSRF proxy (CIMD draft §6, MCP.md
- * checklist 25): the host is resolved here and refused unless every address is public; the
+ * Fetches a Client ID Metadata Document without becoming an SSRF proxy (CIMD draft §6, docs/mcp.md
+ * §1 item 25): the host is resolved here and refused unless every address is public; the
  * connection is pinned to the vetted address (a custom `lookup`), so DNS rebinding cannot switch it
  * between check and use; redirects only within the same origin (at most 3, each one vetted again);
  * 200 with a JSON content type only; the body is capped at 5 KB, and the whole exchange at

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from 'src/audit/audit.service';
+import { BoundedCache } from 'src/common/bounded-cache';
 import { Clock } from 'src/common/clock';
 import { AppConfig } from 'src/config/app-config';
 import { OAuthClient } from '../oauth-client.entity';
@@ -10,7 +11,7 @@ import { validateCimdDocument } from './cimd-document';
 import { CIMD_FETCH_FAILED, CimdError, cimdInvalidClient } from './cimd-error';
 import { fetchMetadataDocument, FetchedDocument } from './cimd-fetcher';
 import { looksLikeCimdUrl, parseCimdUrl } from './cimd-url';
-import { cacheLifetimeSeconds, TtlLruCache } from './ttl-lru-cache';
+import { cacheLifetimeSeconds } from './cache-lifetime';
 
 /** Documents remembered as fresh (per instance); beyond it the least recently used is refetched. */
 const CACHE_MAX_ENTRIES = 1000;
@@ -28,8 +29,8 @@ export type DocumentFetcher = (url: URL) => Promise<FetchedDocument>;
 @Injectable()
 export class CimdResolver {
   private readonly logger = new Logger(CimdResolver.name);
-  private readonly fresh = new TtlLruCache<true>(CACHE_MAX_ENTRIES);
-  private readonly failures = new TtlLruCache<string>(CACHE_MAX_ENTRIES);
+  private readonly fresh = new BoundedCache<string, true>(CACHE_MAX_ENTRIES);
+  private readonly failures = new BoundedCache<string, string>(CACHE_MAX_ENTRIES);
   private readonly inFlight = new Map<string, Promise<OAuthClient>>();
   private fetcher: DocumentFetcher;
 

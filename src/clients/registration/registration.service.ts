@@ -33,7 +33,7 @@ const SECRET_BYTES = 32;
  * Dynamic client registration (RFC 7591) and its management API (RFC 7592). Registration is open,
  * gated by an initial access token, or off (REGISTRATION_MODE); management needs the client's
  * registration access token. Every client registers anew: two identical requests make two
- * clients (Claude registers on every connection, MCP.md §5.3).
+ * clients (Claude registers on every connection, docs/mcp.md §6.3).
  */
 @Injectable()
 export class RegistrationService {

@@ -13,7 +13,7 @@ function styleSources(body: string): string {
 }
 
 /**
- * Sends an HTML page with the headers every page here carries (SECURITY.md items 33-34):
+ * Sends an HTML page with the headers every page here carries (docs/security.md §10 items 33-34):
  * no caching, no framing, no referrer, no scripts.
  */
 export function sendHtml(res: Response, status: number, body: string): void {

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The first schema: every table of ARCHITECTURE.md §3. Generated with `npm run migration:generate`
+ * The first schema: every table of docs/architecture.md §3. Generated with `npm run migration:generate`
  * against PostgreSQL, reviewed by hand (index names made explicit, schema qualifiers removed so the
  * same text runs on PGlite and on any search_path).
  */

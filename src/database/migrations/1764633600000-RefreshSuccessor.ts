@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Refresh rotation grace (ARCHITECTURE.md §4): the rotated token's row keeps its successor, encrypted
+ * Refresh rotation grace (docs/architecture.md §4): the rotated token's row keeps its successor, encrypted
  * under a key derived from the rotated token itself, so a client that retries the previous token
  * within the grace window gets the same successor back — and nobody without that token can read it.
  */

@@ -10,7 +10,7 @@ const quote = (v: string) => `"${v.replace(/["\\]/g, '')}"`;
 
 /**
  * RFC 6750 §3: an error from a bearer-protected resource, with the WWW-Authenticate challenge
- * MCP clients follow (MCP.md checklist 1, 7, 8). With `code` undefined the challenge carries no
+ * MCP clients follow (docs/mcp.md §1 items 1, 7, 8). With `code` undefined the challenge carries no
  * error attribute (no credentials were sent, RFC 6750 §3.1).
  */
 export class BearerError extends OAuthError {

@@ -27,7 +27,7 @@ const PAGE_TITLES: Partial<Record<OAuthErrorCode, string>> = {
 export const DATABASE_AVAILABILITY_SETTING = 'databaseAvailability';
 
 /**
- * The one place where errors become HTTP responses (STYLE.md §3). Global instance: JSON.
+ * The one place where errors become HTTP responses (docs/style.md §3). Global instance: JSON.
  * Controllers that serve pages use it with format 'html' (`@UseFilters(new OAuthErrorFilter('html'))`).
  */
 @Catch()

@@ -1,6 +1,6 @@
 /**
  * Tells every other instance that something was revoked, so their RevocationChecker drops what it
- * cached (and that a client changed, so their client cache drops it) (ARCHITECTURE.md §5.1, §6). Called after the database write; the local checker is updated
+ * cached (and that a client changed, so their client cache drops it) (docs/architecture.md §5.1, §6). Called after the database write; the local checker is updated
  * by the caller. Never rejects: a lost notice costs at most the checker's 5 s "not revoked" cache.
  */
 export abstract class RevocationBroadcaster {

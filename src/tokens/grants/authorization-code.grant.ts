@@ -5,19 +5,19 @@ import { InvalidGrant } from 'src/oauth/errors/oauth-errors';
 import { verifyS256 } from 'src/oauth/pkce';
 import { required, single } from 'src/oauth/request-params';
 import { checkResource } from 'src/oauth/resource';
-import { GrantsService } from 'src/token-store/grants.service';
+import { TokenFamiliesService } from 'src/token-store/token-families.service';
 import { TokenIssuer, TokenResponse } from '../token-issuer.service';
-import { GrantContext, GrantHandler } from './grant-handler';
+import { GrantContext, GrantTypeHandler } from './grant-type-handler';
 
 /** RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.6) and resource indicators (RFC 8707 §2.2). */
 @Injectable()
-export class AuthorizationCodeGrant implements GrantHandler {
+export class AuthorizationCodeGrant implements GrantTypeHandler {
   readonly grantType = 'authorization_code' as const;
   readonly parameters = { required: ['code', 'redirect_uri'], optional: ['code_verifier', 'resource'] } as const;
 
   constructor(
     private readonly codes: AuthorizationCodesService,
-    private readonly grants: GrantsService,
+    private readonly grants: TokenFamiliesService,
     private readonly issuer: TokenIssuer,
     private readonly config: AppConfig,
   ) {}
@@ -27,7 +27,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     const redirectUri = required(params, 'redirect_uri');
     const verifier = single(params, 'code_verifier');
     const resource = single(params, 'resource');
-    // The resource is checked before the code is spent (MCP.md checklist 18).
+    // The resource is checked before the code is spent (docs/mcp.md §1 item 18).
     checkResource(resource, this.config.mcp.resource);
     const result = await this.codes.consume(code);
     if (!result.ok) {

@@ -5,11 +5,11 @@ import { single } from 'src/oauth/request-params';
 import { checkResource } from 'src/oauth/resource';
 import { checkScope } from 'src/oauth/scope';
 import { TokenIssuer, TokenResponse } from '../token-issuer.service';
-import { GrantContext, GrantHandler } from './grant-handler';
+import { GrantContext, GrantTypeHandler } from './grant-type-handler';
 
 /** RFC 6749 §4.4: a confidential client acting for itself. No refresh token; `sub` is the client. */
 @Injectable()
-export class ClientCredentialsGrant implements GrantHandler {
+export class ClientCredentialsGrant implements GrantTypeHandler {
   readonly grantType = 'client_credentials' as const;
   readonly parameters = { required: [], optional: ['scope', 'resource'] } as const;
 

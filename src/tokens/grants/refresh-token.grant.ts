@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from 'src/audit/audit.service';
-import { GrantsService } from 'src/token-store/grants.service';
+import { TokenFamiliesService } from 'src/token-store/token-families.service';
 import { Clock } from 'src/common/clock';
 import { sha256Hex } from 'src/common/hashing';
 import { seal, unseal } from 'src/common/token-sealing';
@@ -11,7 +11,7 @@ import { checkResource } from 'src/oauth/resource';
 import { checkScope, parseScope } from 'src/oauth/scope';
 import { RefreshTokensRepository, StoredRefreshToken } from '../../token-store/refresh-tokens.repository';
 import { TokenIssuer, TokenResponse } from '../token-issuer.service';
-import { GrantContext, GrantHandler } from './grant-handler';
+import { GrantContext, GrantTypeHandler } from './grant-type-handler';
 import { refreshScope } from './refresh-scope';
 
 const SUCCESSOR_INFO = 'refresh-successor';
@@ -23,13 +23,13 @@ const SUCCESSOR_INFO = 'refresh-successor';
  * presented twice is a replay: the whole grant is revoked.
  */
 @Injectable()
-export class RefreshTokenGrant implements GrantHandler {
+export class RefreshTokenGrant implements GrantTypeHandler {
   readonly grantType = 'refresh_token' as const;
   readonly parameters = { required: ['refresh_token'], optional: ['scope', 'resource'] } as const;
 
   constructor(
     private readonly refreshTokens: RefreshTokensRepository,
-    private readonly grants: GrantsService,
+    private readonly grants: TokenFamiliesService,
     private readonly issuer: TokenIssuer,
     private readonly audit: AuditService,
     private readonly config: AppConfig,

@@ -57,7 +57,7 @@ interface KeySet {
 }
 
 /**
- * The ES256 signing keys shared by every instance through the database (ARCHITECTURE.md §4): one
+ * The ES256 signing keys shared by every instance through the database (docs/architecture.md §4): one
  * active key signs; a next key is published before it signs; a retired key stays published until
  * every token it signed has expired. Each instance caches the set and re-reads it periodically.
  */

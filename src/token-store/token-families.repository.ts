@@ -1,19 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
-import { Grant } from 'src/token-store/grant.entity';
+import { TokenFamily } from 'src/token-store/token-family.entity';
 
-export type NewGrant = Pick<Grant, 'userId' | 'clientId' | 'scope' | 'resource' | 'expiresAt'>;
+export type NewGrant = Pick<TokenFamily, 'userId' | 'clientId' | 'scope' | 'resource' | 'expiresAt'>;
 
 @Injectable()
-export class GrantsRepository {
-  constructor(@InjectRepository(Grant) private readonly repo: Repository<Grant>) {}
+export class TokenFamiliesRepository {
+  constructor(@InjectRepository(TokenFamily) private readonly repo: Repository<TokenFamily>) {}
 
-  async create(grant: NewGrant): Promise<Grant> {
+  async create(grant: NewGrant): Promise<TokenFamily> {
     return this.repo.save(this.repo.create(grant));
   }
 
-  findById(id: string): Promise<Grant | null> {
+  findById(id: string): Promise<TokenFamily | null> {
     return this.repo.findOneBy({ id });
   }
 

@@ -8,8 +8,8 @@ export interface GrantContext {
   params: RawParams;
 }
 
-/** One class per grant type (STYLE.md §8.3). Register it in GrantRegistry. */
-export interface GrantHandler {
+/** One class per grant type (docs/style.md §8 rule 3). Register it in GrantTypeRegistry. */
+export interface GrantTypeHandler {
   readonly grantType: GrantType;
   /**
    * The token request parameters this grant reads besides grant_type and client authentication

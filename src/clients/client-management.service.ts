@@ -53,7 +53,7 @@ export type BootstrapOutcome = 'created' | 'updated' | 'unchanged';
  */
 const CLIENT_ID_PREFIX = 'mcp_';
 const CLIENT_ID_BYTES = 16;
-/** ARCHITECTURE.md §4: generated secrets carry 256 bits, so SHA-256 storage suffices. */
+/** docs/architecture.md §4: generated secrets carry 256 bits, so SHA-256 storage suffices. */
 const CLIENT_SECRET_BYTES = 32;
 const ADMIN_SCOPE = 'admin';
 
@@ -64,7 +64,7 @@ const ADMIN_SCOPE = 'admin';
  * the start-up administrator client obey the same rules as dynamic registration.
  */
 @Injectable()
-export class ClientAdminService {
+export class ClientManagementService {
   constructor(
     private readonly clients: ClientsRepository,
     private readonly hasher: PasswordHasher,

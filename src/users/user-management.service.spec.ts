@@ -1,5 +1,5 @@
 import { PasswordHasher } from 'src/common/password-hasher';
-import { UserAdminService } from './user-admin.service';
+import { UserManagementService } from './user-management.service';
 import { User } from './user.entity';
 import { NewUser, UserChanges, UsernameTakenError, UsersRepository } from './users.repository';
 
@@ -49,15 +49,15 @@ class InMemoryUsers {
   } as unknown as UsersRepository;
 }
 
-describe(UserAdminService.name, () => {
+describe(UserManagementService.name, () => {
   let db: InMemoryUsers;
   let hasher: PasswordHasher;
-  let sut: UserAdminService;
+  let sut: UserManagementService;
 
   beforeEach(() => {
     db = new InMemoryUsers();
     hasher = new PasswordHasher(4);
-    sut = new UserAdminService(db.users, hasher);
+    sut = new UserManagementService(db.users, hasher);
   });
 
   it('should create a user with a bcrypt hash of the password', async () => {

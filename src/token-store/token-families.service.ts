@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock';
-import { Grant } from 'src/token-store/grant.entity';
+import { TokenFamily } from 'src/token-store/token-family.entity';
 import { RevocationChecker } from 'src/token-store/revocation-checker';
 import { RevocationBroadcaster } from 'src/token-store/revocation/revocation-broadcaster';
-import { GrantsRepository, NewGrant } from './grants.repository';
+import { TokenFamiliesRepository, NewGrant } from './token-families.repository';
 
 export type GrantRevocationReason =
   | 'code_replay'
@@ -17,19 +17,19 @@ export type GrantRevocationReason =
 
 /** Authorization chains: created with a code, revoked as a whole on replay or by the person. */
 @Injectable()
-export class GrantsService {
+export class TokenFamiliesService {
   constructor(
-    private readonly grants: GrantsRepository,
+    private readonly grants: TokenFamiliesRepository,
     private readonly clock: Clock,
     private readonly revocations: RevocationChecker,
     private readonly broadcaster: RevocationBroadcaster,
   ) {}
 
-  create(grant: NewGrant): Promise<Grant> {
+  create(grant: NewGrant): Promise<TokenFamily> {
     return this.grants.create(grant);
   }
 
-  findById(id: string): Promise<Grant | null> {
+  findById(id: string): Promise<TokenFamily | null> {
     return this.grants.findById(id);
   }
 

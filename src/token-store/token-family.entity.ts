@@ -16,7 +16,7 @@ import { User } from 'src/users/user.entity';
  */
 @Entity({ name: 'grants' })
 @Index('IDX_grants_user_client', ['userId', 'clientId'])
-export class Grant {
+export class TokenFamily {
   @PrimaryGeneratedColumn('uuid', { name: 'id' })
   id: string;
 

@@ -15,7 +15,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * resets. An id that is not a UUID names no user (null), rather than reaching the uuid column.
  */
 @Injectable()
-export class UserAdminService {
+export class UserManagementService {
   constructor(
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,

@@ -5,7 +5,7 @@ import { RandomSource } from 'src/common/random';
 import { AppConfig } from 'src/config/app-config';
 import { OAuthError } from 'src/oauth/errors/oauth.error';
 import { ClientDeletion } from './client-deletion.service';
-import { ClientAdminService, NewAdminClient } from './client-admin.service';
+import { ClientManagementService, NewAdminClient } from './client-management.service';
 import { ClientChanges, ClientsRepository, NewClient } from './clients.repository';
 import { OAuthClient } from './oauth-client.entity';
 import { ClientPolicy } from './policy/client-policy';
@@ -82,15 +82,15 @@ const confidential = (overrides: Partial<NewAdminClient> = {}): NewAdminClient =
   ...overrides,
 });
 
-describe(ClientAdminService.name, () => {
+describe(ClientManagementService.name, () => {
   let db: InMemoryClients;
   let hasher: PasswordHasher;
-  let sut: ClientAdminService;
+  let sut: ClientManagementService;
 
   beforeEach(() => {
     db = new InMemoryClients();
     hasher = new PasswordHasher(4);
-    sut = new ClientAdminService(
+    sut = new ClientManagementService(
       db.clients,
       hasher,
       new CountingRandom(),

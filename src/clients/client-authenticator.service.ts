@@ -36,6 +36,13 @@ const VERIFIED_CACHE_MAX = 2000;
 export class ClientAuthenticator {
   /** Successful bcrypt verifications, so a human-chosen secret costs one bcrypt per 5 minutes. */
   private readonly verified = new BoundedCache<string, string>(VERIFIED_CACHE_MAX);
+  /**
+   * Verifications under way, by (client, secret, stored hash): concurrent requests presenting the
+   * same secret share one bcrypt compare instead of queueing one each behind the hashing budget
+   * (a cold cache under 16 concurrent requests used to spend 16 compares and refuse some with 503).
+   * Entries leave when their compare ends, so the map holds at most what is in flight.
+   */
+  private readonly inFlight = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly clients: ClientsService,
@@ -124,9 +131,18 @@ export class ClientAuthenticator {
     const now = Date.now();
     // The value is the stored hash the secret was verified against: a rotated secret misses.
     if (this.verified.get(key, now) === stored) return true;
-    const ok = await verifyClientSecret(secret, stored, this.hasher);
-    if (ok) this.verified.set(key, stored, now + VERIFIED_CACHE_TTL_MS);
-    return ok;
+    const flightKey = `${key}\0${stored}`;
+    let pending = this.inFlight.get(flightKey);
+    if (!pending) {
+      pending = verifyClientSecret(secret, stored, this.hasher)
+        .then((ok) => {
+          if (ok) this.verified.set(key, stored, Date.now() + VERIFIED_CACHE_TTL_MS);
+          return ok;
+        })
+        .finally(() => this.inFlight.delete(flightKey));
+      this.inFlight.set(flightKey, pending);
+    }
+    return pending;
   }
 }
 

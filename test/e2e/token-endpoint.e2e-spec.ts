@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { Clock } from 'src/common/clock';
@@ -7,6 +8,8 @@ import { basic, insertClient } from '../factories/client.factory';
 import { MutableClock } from '../fakes/mutable-clock';
 import { authorizeAsUser, demoBasic, exchangeCode } from '../support/browser';
 import { createTestApp, TestApp } from './create-test-app';
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 describe('POST /oauth/token, grant_type=authorization_code (e2e)', () => {
   let t: TestApp;
@@ -124,7 +127,35 @@ describe('POST /oauth/token, grant_type=authorization_code (e2e)', () => {
       const results = await Promise.all(Array.from({ length: 6 }, () => exchangeCode(t.http, code, verifier)));
       const statuses = results.map((r) => r.status).sort();
       expect(statuses).toEqual([200, 400, 400, 400, 400, 400]);
-      for (const r of results.filter((r) => r.status === 400)) expect(r.body.error).toBe('invalid_grant');
+      for (const r of results.filter((r) => r.status === 400)) {
+        expect(r.body).toEqual({ error: 'invalid_grant', error_description: 'authorization code already used' });
+      }
+      // The final state, whatever the interleaving (RFC 9700 §4.2.4): the code is spent, its grant is
+      // revoked as a replay, and the winner's tokens are dead with it, even those recorded after the
+      // losers revoked the grant.
+      const winner = results.find((r) => r.status === 200)!.body;
+      const [grant] = await t.dataSource.query(
+        `SELECT g.id, g.revoked_at IS NOT NULL AS revoked, g.revoked_reason
+           FROM grants g JOIN authorization_codes c ON c.grant_id = g.id
+          WHERE c.code_hash = $1 AND c.consumed_at IS NOT NULL`,
+        [sha256(code)],
+      );
+      expect(grant).toMatchObject({ revoked: true, revoked_reason: 'code_replay' });
+      const [issued] = await t.dataSource.query(
+        `SELECT (SELECT count(*)::int FROM access_tokens WHERE grant_id = $1) AS access,
+                (SELECT count(*)::int FROM refresh_tokens WHERE grant_id = $1) AS refresh`,
+        [grant.id],
+      );
+      expect(issued).toEqual({ access: 1, refresh: 1 });
+      await expect(verify(winner.access_token)).rejects.toMatchObject({ reason: 'revoked' });
+      const refresh = await token({ grant_type: 'refresh_token', refresh_token: winner.refresh_token }, demoBasic());
+      expectError(refresh, 400, 'invalid_grant');
+      const introspected = await request(t.http)
+        .post('/oauth/introspect')
+        .set('Authorization', demoBasic())
+        .type('form')
+        .send({ token: winner.access_token });
+      expect(introspected.body).toEqual({ active: false });
     });
 
     it('should burn a code presented by another client', async () => {

@@ -77,6 +77,7 @@ describe('Client ID Metadata Documents (e2e)', () => {
   let t: TestApp;
   const docs = new DocumentServer();
   const clock = new MutableClock();
+  afterEach(() => clock.reset());
 
   const authorizeUrl = (clientId: string, extra: Record<string, string> = {}) =>
     authorizePath({

@@ -13,6 +13,7 @@ const GENERIC = 'Invalid username or password.';
 describe('Login lockout (e2e)', () => {
   let t: TestApp;
   const clock = new MutableClock();
+  afterEach(() => clock.reset());
   let verify: jest.SpyInstance;
 
   beforeAll(async () => {

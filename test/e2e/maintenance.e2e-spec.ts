@@ -21,6 +21,7 @@ const DAY_MS = 24 * HOUR_MS;
 describe('Maintenance jobs (e2e)', () => {
   let t: TestApp;
   const clock = new MutableClock();
+  afterEach(() => clock.reset());
   const at = (offsetMs: number) => new Date(clock.now().getTime() + offsetMs).toISOString();
   const count = async (sql: string, params: unknown[] = []): Promise<number> =>
     (await t.dataSource.query(`SELECT count(*)::int AS n FROM ${sql}`, params))[0].n;

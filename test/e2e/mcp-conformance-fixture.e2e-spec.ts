@@ -2,7 +2,6 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { request as httpRequest } from 'node:http';
-import { freePort } from '../support/free-port';
 import { createTestApp, TestApp } from './create-test-app';
 
 const INITIALIZE = {
@@ -57,11 +56,8 @@ describe('MCP conformance fixture (e2e)', () => {
   let url: URL;
 
   beforeAll(async () => {
-    port = await freePort();
-    t = await createTestApp({
-      env: { ISSUER: `http://127.0.0.1:${port}`, MCP_CONFORMANCE_FIXTURE: 'true' },
-    });
-    await t.app.listen(port, '127.0.0.1');
+    t = await createTestApp({ listen: true, env: { MCP_CONFORMANCE_FIXTURE: 'true' } });
+    port = t.port!;
     url = new URL(`http://127.0.0.1:${port}/conformance/mcp`);
   });
   afterAll(() => t.close());

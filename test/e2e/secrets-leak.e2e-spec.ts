@@ -23,6 +23,7 @@ import { createTestApp, TestApp } from './create-test-app';
 describe('Secrets never leak into logs or the audit trail (e2e)', () => {
   let t: TestApp;
   const clock = new MutableClock();
+  afterEach(() => clock.reset());
   /** name → value of every secret the flows handled. */
   const secrets = new Map<string, string>();
   const keep = (name: string, value: unknown) => {

@@ -14,6 +14,7 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
 describe('POST /oauth/token, grant_type=authorization_code (e2e)', () => {
   let t: TestApp;
   const clock = new MutableClock();
+  afterEach(() => clock.reset());
   const token = (body: Record<string, string>, auth?: string) => {
     const req = request(t.http).post('/oauth/token').type('form');
     if (auth) req.set('Authorization', auth);

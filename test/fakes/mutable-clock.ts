@@ -11,4 +11,9 @@ export class MutableClock extends Clock {
   advance(seconds: number): void {
     this.offsetMs += seconds * 1000;
   }
+
+  /** Back to the real time: call it after each test, so no test inherits another's offset. */
+  reset(): void {
+    this.offsetMs = 0;
+  }
 }

@@ -35,8 +35,9 @@ export function chromiumPath(): string {
  * REQUIRE_CHROMIUM=1 as in CI, fail when it is not); on a machine without it they are reported
  * as skipped and the run prints CHROMIUM_HELP (test/e2e/global-setup.ts).
  */
-export const describeWithChromium: jest.Describe =
-  findChromium() !== null || process.env.REQUIRE_CHROMIUM === '1' ? describe : describe.skip;
+export function describeWithChromium(name: string, body: () => void): void {
+  (findChromium() !== null || process.env.REQUIRE_CHROMIUM === '1' ? describe : describe.skip)(name, body);
+}
 
 /** Headless Chromium with the flags this machine needs (no sandbox as root, no background network). */
 export function launchChromium(): Promise<Browser> {

@@ -95,9 +95,19 @@ describe('GET /oauth/authorize and the login and consent pages (e2e)', () => {
       await expectErrorPage(`${valid()}&redirect_uri=https%3A%2F%2Fevil.example.com`, /redirect_uri must be given once/);
     });
 
-    it('should escape what it echoes on the error page', async () => {
-      const res = await expectErrorPage(valid({ client_id: undefined }), /client_id/);
-      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    it('should put nothing it was sent into the error page, escaped or not, under a strict CSP', async () => {
+      const payload = '"><script>alert(1)</script><img src=x onerror=alert(2)>';
+      const pages = [
+        await expectErrorPage(valid({ client_id: payload }), /unknown client/),
+        await expectErrorPage(valid({ redirect_uri: `https://app.example.com/cb${payload}` }), /not registered/),
+        await expectErrorPage(`${valid()}&client_id=${encodeURIComponent(payload)}`, /client_id must be given once/),
+      ];
+      for (const res of pages) {
+        expect(res.text).not.toMatch(/<script|<img|onerror|alert\(/i);
+        expect(res.text).not.toContain('&lt;script&gt;'); // not echoed at all, not even escaped
+        expect(res.headers['content-security-policy']).toMatch(/default-src 'none'.*frame-ancestors 'none'/);
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
+      }
     });
   });
 

@@ -230,9 +230,12 @@ describe('GET /oauth/authorize and the login and consent pages (e2e)', () => {
     });
 
     it('should refuse a consent POST without or with a wrong CSRF token', async () => {
+      // A client of its own: no consent another test remembered can skip the page.
+      const app = await insertClient(t.dataSource, { redirectUris: ['https://csrf.example.com/cb'] });
+      const path = valid({ client_id: app.clientId, redirect_uri: app.redirectUris[0] });
       const agent = browser(t.http);
-      await signIn(agent, valid());
-      const page = await agent.get(valid()).expect(200);
+      await signIn(agent, path);
+      const page = await agent.get(path).expect(200);
       const fields = formFields(page.text);
       const missing = await agent.post('/consent').type('form').send({ ...fields, csrf_token: undefined, decision: 'approve' });
       expect(missing.status).toBe(403);
@@ -242,7 +245,13 @@ describe('GET /oauth/authorize and the login and consent pages (e2e)', () => {
     });
 
     it('should redirect access_denied with 303 when the person denies', async () => {
-      const { redirect } = await authorizeAsUser(t.http, { state: 'deny-me' }, { decision: 'deny' });
+      const app = await insertClient(t.dataSource, { redirectUris: ['https://deny.example.com/cb'] });
+      const { redirect } = await authorizeAsUser(
+        t.http,
+        { client_id: app.clientId, redirect_uri: app.redirectUris[0], state: 'deny-me' },
+        { decision: 'deny' },
+      );
+      expect(redirect.origin + redirect.pathname).toBe(app.redirectUris[0]);
       expect(redirect.searchParams.get('error')).toBe('access_denied');
       expect(redirect.searchParams.get('state')).toBe('deny-me');
       expect(redirect.searchParams.get('iss')).toBe(t.config.issuer);

@@ -99,10 +99,18 @@ export class SigningKeysService {
     return { kid: active.kid, alg: SIGNING_ALG, privateKey: this.privateKey.key };
   }
 
-  /** The JWKS document: next, active, and retired keys whose tokens may still be unexpired. */
+  /**
+   * The JWKS document: next, active, and retired keys whose tokens may still be unexpired. A
+   * server that has signed nothing yet creates its first key here too, so a resource server that
+   * fetches the JWKS before the first token finds the key that will sign it (never `keys: []`).
+   */
   async jwks(): Promise<{ keys: PublishedJwk[] }> {
     const now = this.clock.now().getTime();
-    const set = await this.current();
+    let set = await this.current();
+    if (!set.active) {
+      await this.createFirstActiveKey();
+      set = await this.current();
+    }
     const keys = set.keys
       .filter((k) => k.state !== 'retired' || (k.expiresAt !== null && k.expiresAt.getTime() > now))
       .map(toPublishedJwk);

@@ -3,6 +3,7 @@ import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { Clock } from 'src/common/clock';
 import { DEMO_CLIENT } from 'src/seed/demo-data';
+import { IssuedTokensRepository } from 'src/tokens/issued-tokens.repository';
 import { TokenVerifier } from 'src/tokens/keys/token-verifier';
 import { basic, insertClient } from '../factories/client.factory';
 import { MutableClock } from '../fakes/mutable-clock';
@@ -206,6 +207,24 @@ describe('POST /oauth/token, grant_type=authorization_code (e2e)', () => {
       expectError(wrong, 400, 'invalid_target');
       const ok = await exchangeCode(t.http, code, verifier, { resource: t.config.mcp.resource }).expect(200);
       expect(decodeJwt(ok.body.access_token).aud).toBe(t.config.mcp.resource);
+    });
+
+    it('should answer expires_in with the token lifetime even when a second passes while it is recorded', async () => {
+      const { code, verifier } = await authorizeAsUser(t.http);
+      const issued = t.app.get(IssuedTokensRepository);
+      const record = issued.record.bind(issued);
+      const spy = jest.spyOn(issued, 'record').mockImplementationOnce(async (...args) => {
+        clock.advance(1.2); // a slow database write across a second boundary
+        return record(...args);
+      });
+      try {
+        const res = await exchangeCode(t.http, code, verifier).expect(200);
+        const claims = decodeJwt(res.body.access_token);
+        expect(res.body.expires_in).toBe(3600);
+        expect(claims.exp! - claims.iat!).toBe(res.body.expires_in);
+      } finally {
+        spy.mockRestore();
+      }
     });
 
     it('should refuse an unknown code', async () => {

@@ -288,10 +288,11 @@ describe('Maintenance jobs (e2e)', () => {
     it('should publish the next key before it signs, then sign with it and keep the old one until expiry', async () => {
       const job = t.app.get(KeyRotationJob);
       const keys = t.app.get(SigningKeysService);
+      // Signing first: on a server that has issued nothing yet, this creates the active key.
+      const { kid: old } = await issue();
       const { activeSince } = await keys.rotationState();
       const interval = t.config.maintenance.keyRotationIntervalHours * HOUR_MS;
       const delay = keys.promotionDelaySeconds * 1000;
-      const { kid: old } = await issue();
       expect(await job.run()).toEqual({ action: 'none' });
 
       // The interval less the promotion delay after activation: the next key is published.

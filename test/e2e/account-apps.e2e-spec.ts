@@ -56,6 +56,10 @@ describe('Connected apps page (e2e)', () => {
     await t.app
       .get(UsersService)
       .createIfAbsent({ username: 'bob', password: 'bob-password', scopes: ['read', 'write'] });
+    // Connects no app in any test: the empty page is hers whatever ran before.
+    await t.app
+      .get(UsersService)
+      .createIfAbsent({ username: 'carol', password: 'carol-password', scopes: ['read'] });
   });
   afterAll(() => t.close());
 
@@ -63,11 +67,11 @@ describe('Connected apps page (e2e)', () => {
     const res = await request(t.http).get('/account/apps').expect(302);
     expect(res.headers.location).toBe('/login?return_to=%2Faccount%2Fapps');
     const agent = browser(t.http);
-    const login = await signIn(agent, '/account/apps');
+    const login = await signIn(agent, '/account/apps', 'carol', 'carol-password');
     expect(login.status).toBe(303);
     expect(login.headers.location).toBe('/account/apps');
     const page = await agent.get('/account/apps').expect(200);
-    expect(page.text).toContain('Signed in as demo_user');
+    expect(page.text).toContain('Signed in as carol');
     expect(page.text).toContain('No applications have access to your account.');
   });
 

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { JsonLogger } from './common/json-logger';
 import { AppConfig } from './config/app-config';
 import { InvalidEnvironmentError, validateEnv } from './config/validate-env';
+import { installGracefulShutdown } from './health/graceful-shutdown';
 import { DEMO_CLIENT, DEMO_USER } from './seed/demo-data';
 import { setupApp } from './setup-app';
 
@@ -26,6 +27,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger, bodyParser: false });
   setupApp(app);
   const config = app.get(AppConfig);
+  installGracefulShutdown(app, logger);
   await app.listen(config.port, config.host);
   logger.log(
     {

@@ -6,7 +6,12 @@ import { publicCorsMiddleware } from './common/cors.middleware';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { securityHeaders } from './common/security-headers';
 import { AppConfig } from './config/app-config';
-import { fromBodyParserError, OAuthErrorFilter } from './oauth/errors/oauth-error.filter';
+import { DatabaseAvailability } from './database/database-availability';
+import {
+  DATABASE_AVAILABILITY_SETTING,
+  fromBodyParserError,
+  OAuthErrorFilter,
+} from './oauth/errors/oauth-error.filter';
 import { rejectNulBytes } from './oauth/reject-nul-bytes.middleware';
 import { createValidationPipe } from './oauth/validation';
 
@@ -48,8 +53,11 @@ export function setupApp(app: NestExpressApplication): NestExpressApplication {
   app.use(rejectNulBytes);
   app.use(cookieParser(config.appSecret));
   app.useGlobalPipes(createValidationPipe());
+  // Every OAuthErrorFilter instance (global JSON, per-controller HTML) reports outages here.
+  app.set(DATABASE_AVAILABILITY_SETTING, app.get(DatabaseAvailability));
   app.useGlobalFilters(new OAuthErrorFilter('json'));
   setupAdminOpenApi(app);
-  app.enableShutdownHooks();
+  // No app.enableShutdownHooks(): main.ts drains on SIGTERM itself (health/graceful-shutdown.ts),
+  // and Nest's hooks would also stop on SIGUSR2.
   return app;
 }

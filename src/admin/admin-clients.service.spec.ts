@@ -107,13 +107,10 @@ describe(AdminClientsService.name, () => {
     );
   });
 
-  it('should revoke before deleting, so other instances hear of it', async () => {
-    const order: string[] = [];
-    clients.findById.mockResolvedValue(client());
-    tokens.revokeAllForClient.mockImplementation(async () => order.push('revoke'));
-    clients.delete.mockImplementation(async () => (order.push('delete'), true));
+  it('should delete through the one delete path (which revokes first, see ClientDeletion)', async () => {
+    clients.delete.mockResolvedValue(true);
     await sut.delete('c1', 'admin-1');
-    expect(order).toEqual(['revoke', 'delete']);
+    expect(clients.delete).toHaveBeenCalledWith('c1');
     expect(audit.record).toHaveBeenCalledWith(
       expect.objectContaining({ type: 'client.deleted', clientId: 'c1' }),
     );
@@ -121,6 +118,7 @@ describe(AdminClientsService.name, () => {
 
   it('should answer NotFound for an unknown client and record nothing', async () => {
     clients.findById.mockResolvedValue(null);
+    clients.delete.mockResolvedValue(false);
     clients.rotateSecret.mockResolvedValue(null);
     await expect(sut.get('x')).rejects.toBeInstanceOf(NotFoundException);
     await expect(sut.delete('x', 'a')).rejects.toBeInstanceOf(NotFoundException);

@@ -124,12 +124,10 @@ export class AdminClientsService {
   }
 
   /**
-   * Deletes the client; ON DELETE CASCADE removes its codes, grants, tokens and consents. Revoking
-   * first tells every instance's revocation cache, which a bare DELETE would not.
+   * Deletes the client through the one delete path (`ClientDeletion`, shared with RFC 7592): its
+   * tokens are revoked and broadcast first, then ON DELETE CASCADE removes the rest.
    */
   async delete(clientId: string, actor: string): Promise<void> {
-    await this.found(this.clients.findById(clientId));
-    await this.revokeAll(clientId);
     if (!(await this.clients.delete(clientId))) throw notFound();
     this.record('client.deleted', clientId, actor, {});
   }

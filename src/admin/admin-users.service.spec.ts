@@ -1,3 +1,4 @@
+import { SessionService } from 'src/session/session.service';
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import { AuditService } from 'src/audit/audit.service';
 import { GrantsService } from 'src/authorization/grants.service';
@@ -33,6 +34,7 @@ describe(AdminUsersService.name, () => {
   };
   let grants: { revokeForUser: jest.Mock };
   let audit: { record: jest.Mock };
+  let sessions: { endAll: jest.Mock };
   let sut: AdminUsersService;
 
   beforeEach(() => {
@@ -45,10 +47,12 @@ describe(AdminUsersService.name, () => {
     };
     grants = { revokeForUser: jest.fn().mockResolvedValue(2) };
     audit = { record: jest.fn() };
+    sessions = { endAll: jest.fn().mockResolvedValue(1) };
     sut = new AdminUsersService(
       users as unknown as UserAdminService,
       grants as unknown as GrantsService,
       audit as unknown as AuditService,
+      sessions as unknown as SessionService,
     );
   });
 
@@ -79,9 +83,10 @@ describe(AdminUsersService.name, () => {
     expect(audit.record).toHaveBeenCalledWith(
       expect.objectContaining({
         type: 'user.disabled',
-        details: { actor: 'admin-1', fields: ['disabled'], revoked_grants: 2 },
+        details: { actor: 'admin-1', fields: ['disabled'], revoked_grants: 2, ended_sessions: 1 },
       }),
     );
+    expect(sessions.endAll).toHaveBeenCalledWith(user().id);
   });
 
   it('should not revoke anything for other changes', async () => {
@@ -91,6 +96,7 @@ describe(AdminUsersService.name, () => {
     });
     await sut.update(user().id, { name: 'A', disabled: true }, 'admin-1');
     expect(grants.revokeForUser).not.toHaveBeenCalled();
+    expect(sessions.endAll).not.toHaveBeenCalled();
     expect(audit.record).toHaveBeenCalledWith(expect.objectContaining({ type: 'user.updated' }));
   });
 
@@ -98,6 +104,7 @@ describe(AdminUsersService.name, () => {
     users.resetPassword.mockResolvedValue(user());
     await sut.resetPassword(user().id, { password: 'a-new-password' }, 'admin-1');
     expect(grants.revokeForUser).toHaveBeenCalledWith(user().id, 'password_reset');
+    expect(sessions.endAll).toHaveBeenCalledWith(user().id);
   });
 
   it('should answer NotFound for an unknown user', async () => {

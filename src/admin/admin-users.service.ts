@@ -2,6 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { AuditService } from 'src/audit/audit.service';
 import { GrantsService } from 'src/authorization/grants.service';
 import { MCP_BASELINE_SCOPES } from 'src/oauth/oauth.constants';
+import { SessionService } from 'src/session/session.service';
 import { UsernameTakenError } from 'src/users/user-admin.service';
 import { UserAdminService } from 'src/users/user-admin.service';
 import { CreateUserDto } from './dto/create-user.dto';
@@ -15,8 +16,9 @@ const notFound = () => new NotFoundException('user not found');
 
 /**
  * The admin API's user use cases. Disabling a person or resetting their password revokes every
- * grant they hold, so each application they connected loses its tokens. `actor` is the calling
- * administrator's client_id.
+ * grant they hold, so each application they connected loses its tokens, and ends every browser
+ * session they have (issue 12 item 3: an old cookie must not keep minting codes). `actor` is the
+ * calling administrator's client_id.
  */
 @Injectable()
 export class AdminUsersService {
@@ -24,6 +26,7 @@ export class AdminUsersService {
     private readonly users: UserAdminService,
     private readonly grants: GrantsService,
     private readonly audit: AuditService,
+    private readonly sessions: SessionService,
   ) {}
 
   async create(dto: CreateUserDto, actor: string): Promise<UserResponseDto> {
@@ -70,7 +73,12 @@ export class AdminUsersService {
     );
     if (after.disabled && !before.disabled) {
       const revokedGrants = await this.grants.revokeForUser(id, 'user_disabled');
-      this.record('user.disabled', id, actor, { fields, revoked_grants: revokedGrants });
+      const endedSessions = await this.sessions.endAll(id);
+      this.record('user.disabled', id, actor, {
+        fields,
+        revoked_grants: revokedGrants,
+        ended_sessions: endedSessions,
+      });
     } else {
       this.record('user.updated', id, actor, { fields });
     }
@@ -81,7 +89,12 @@ export class AdminUsersService {
     const user = await this.users.resetPassword(id, dto.password);
     if (!user) throw notFound();
     const revokedGrants = await this.grants.revokeForUser(id, 'password_reset');
-    this.record('user.updated', id, actor, { fields: ['password'], revoked_grants: revokedGrants });
+    const endedSessions = await this.sessions.endAll(id);
+    this.record('user.updated', id, actor, {
+      fields: ['password'],
+      revoked_grants: revokedGrants,
+      ended_sessions: endedSessions,
+    });
   }
 
   private record(

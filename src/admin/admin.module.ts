@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthorizationModule } from 'src/authorization/authorization.module';
 import { ClientsModule } from 'src/clients/clients.module';
 import { TokensModule } from 'src/tokens/tokens.module';
+import { SessionModule } from 'src/session/session.module';
 import { UsersModule } from 'src/users/users.module';
 import { AdminAuditController } from './admin-audit.controller';
 import { AdminAuditService } from './admin-audit.service';
@@ -16,7 +17,7 @@ import { AdminUsersService } from './admin-users.service';
  * client. It works only through the services the other modules export.
  */
 @Module({
-  imports: [ClientsModule, UsersModule, AuthorizationModule, TokensModule],
+  imports: [ClientsModule, UsersModule, AuthorizationModule, TokensModule, SessionModule],
   controllers: [AdminClientsController, AdminUsersController, AdminAuditController],
   providers: [AdminClientsService, AdminUsersService, AdminAuditService, AdminBootstrapService],
 })

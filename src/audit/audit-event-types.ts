@@ -12,6 +12,7 @@ export const AUDIT_EVENTS = [
   'token.refreshed',
   'token.revoked',
   'refresh.replayed',
+  'refresh.grace_used',
   'grant.revoked',
   'client.registered',
   'client.updated',
@@ -23,6 +24,7 @@ export const AUDIT_EVENTS = [
   'admin.call',
   'tool.called',
   'rate_limit.hit',
+  'session.revoked_all',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENTS)[number];

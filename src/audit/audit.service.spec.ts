@@ -5,6 +5,7 @@ import { requestContext } from 'src/common/request-context';
 import { AuditRecord } from './audit-event-types';
 import { AuditEventsRepository, NewAuditEvent } from './audit-events.repository';
 import { AUDIT_BATCH_SIZE, AUDIT_MAX_QUEUE, AuditService } from './audit.service';
+import type { DatabaseAvailability } from 'src/database/database-availability';
 
 class FixedClock extends Clock {
   constructor(private readonly at = new Date('2025-06-01T12:00:00.000Z')) {
@@ -19,6 +20,8 @@ class FixedClock extends Clock {
 class FakeAuditEventsRepository {
   readonly batches: NewAuditEvent[][] = [];
   failures = 0;
+  /** SQLSTATE of the failures: 08006 (connection failure, an outage) or a data error. */
+  failureCode = '08006';
   hang: Promise<void> | null = null;
 
   async insertMany(rows: readonly NewAuditEvent[]): Promise<void> {
@@ -26,7 +29,7 @@ class FakeAuditEventsRepository {
     if (this.failures > 0) {
       this.failures--;
       throw Object.assign(new Error('insert failed: value "mcprt_secretvalue123" rejected'), {
-        code: '08006',
+        code: this.failureCode,
       });
     }
     this.batches.push([...rows]);
@@ -131,6 +134,7 @@ describe(AuditService.name, () => {
 
   it('should keep a batch whose insert failed once and write it on the retry', async () => {
     jest.useFakeTimers();
+    repo.failureCode = '23514';
     repo.failures = 1;
     sut.record(event({ details: { n: 1 } }));
     await jest.advanceTimersByTimeAsync(250);
@@ -143,7 +147,8 @@ describe(AuditService.name, () => {
     expect(sut.stats()).toEqual({ queued: 0, dropped: 0 });
   });
 
-  it('should drop a batch that fails twice, count it and never log its contents', async () => {
+  it('should drop a batch the database rejects twice, count it and never log its contents', async () => {
+    repo.failureCode = '22P02';
     repo.failures = 2;
     sut.record(event({ details: { note: 'secret-ish' } }));
     await sut.flush();
@@ -151,7 +156,47 @@ describe(AuditService.name, () => {
     expect(sut.stats()).toEqual({ queued: 0, dropped: 1 });
     const logged = JSON.stringify(warn.mock.calls);
     expect(logged).not.toMatch(/mcprt_|secret-ish|rejected/);
-    expect(logged).toContain('08006');
+    expect(logged).toContain('22P02');
+  });
+
+  it('should keep events through a database outage, however many tries, and write them when it is back', async () => {
+    jest.useFakeTimers();
+    const report = jest.fn().mockReturnValue(true);
+    sut = new AuditService(repo as unknown as AuditEventsRepository, new FixedClock(), {
+      report,
+    } as unknown as DatabaseAvailability);
+    repo.failures = 6;
+    sut.record(event({ details: { n: 1 } }));
+    sut.record(event({ details: { n: 2 } }));
+    // 6 failed tries with back-off 1 s, 2 s, 4 s, 5 s, 5 s: the events are still queued after 17 s.
+    await jest.advanceTimersByTimeAsync(17_500);
+    expect(repo.rows).toHaveLength(0);
+    expect(sut.stats()).toEqual({ queued: 2, dropped: 0 });
+    expect(report).toHaveBeenCalledTimes(6);
+    // The outage is logged by DatabaseAvailability, not once per retry here.
+    expect(warn).not.toHaveBeenCalledWith(
+      expect.objectContaining({ msg: 'audit batch insert failed' }),
+    );
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(repo.rows.map((r) => r.details.n)).toEqual([1, 2]);
+    expect(sut.stats()).toEqual({ queued: 0, dropped: 0 });
+  });
+
+  it('should log an overflow of the queue bound once and count every dropped event', async () => {
+    let release!: () => void;
+    repo.hang = new Promise<void>((resolve) => (release = resolve));
+    for (let i = 0; i < AUDIT_BATCH_SIZE + AUDIT_MAX_QUEUE + 3; i++) sut.record(event());
+    for (let i = 0; i < 7; i++) sut.record(event());
+    expect(sut.stats()).toEqual({ queued: AUDIT_MAX_QUEUE, dropped: 10 });
+    const drops = warn.mock.calls.filter(
+      ([arg]) => (arg as { msg?: string }).msg === 'audit events dropped',
+    );
+    expect(drops).toHaveLength(1);
+    expect(sut.queueLength).toBe(AUDIT_MAX_QUEUE);
+    release();
+    repo.hang = null;
+    await sut.flush();
+    expect(sut.stats()).toEqual({ queued: 0, dropped: 10 });
   });
 
   it('should bound the queue by dropping the oldest events', async () => {

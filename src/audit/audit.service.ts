@@ -3,8 +3,11 @@ import {
   Injectable,
   Logger,
   OnApplicationShutdown,
+  Optional,
 } from '@nestjs/common';
 import { Clock } from 'src/common/clock';
+import { DatabaseAvailability } from 'src/database/database-availability';
+import { isDatabaseUnavailable } from 'src/database/database-errors';
 import { redact } from 'src/common/redact';
 import { currentRequestId } from 'src/common/request-context';
 import { isUuid } from './audit-cursor';
@@ -20,9 +23,15 @@ import {
 export const AUDIT_BATCH_SIZE = 100;
 export const AUDIT_FLUSH_INTERVAL_MS = 200;
 export const AUDIT_RETRY_DELAY_MS = 1000;
-/** Queue bound: beyond it the oldest events are dropped (counted and warned about). */
+/** While the database is unavailable, retries back off up to this. */
+export const AUDIT_MAX_RETRY_DELAY_MS = 5000;
+/** Queue bound: beyond it the oldest events are dropped (counted, logged once per overflow). */
 export const AUDIT_MAX_QUEUE = 10_000;
-/** A batch is tried at most this many times (the first write and one retry). */
+/**
+ * A batch the database REJECTS (bad data, not an outage) is tried at most this many times. A
+ * batch that failed because the database is unavailable waits, however long, until it is back:
+ * only the queue bound and the end of the process lose events.
+ */
 const MAX_ATTEMPTS = 2;
 const MAX_DETAILS_BYTES = 8 * 1024;
 const DROP_WARNING_INTERVAL_MS = 10_000;
@@ -46,11 +55,16 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
   private timer: NodeJS.Timeout | null = null;
   private dropped = 0;
   private lastDropWarning = 0;
+  /** Set by the first overflow drop; cleared once the queue is empty again. */
+  private overflowing = false;
+  private retryDelay = AUDIT_RETRY_DELAY_MS;
+  private waitingForDatabase = false;
   private closed = false;
 
   constructor(
     private readonly repository: AuditEventsRepository,
     private readonly clock: Clock,
+    @Optional() private readonly availability?: DatabaseAvailability,
   ) {}
 
   /** Queues one event (details redacted). Never throws, never waits for the database. */
@@ -104,6 +118,11 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
     return { queued: this.queue.length, dropped: this.dropped };
   }
 
+  /** Queue depth alone (a metrics gauge). */
+  get queueLength(): number {
+    return this.queue.length;
+  }
+
   private toRow(event: AuditRecord): NewAuditEvent {
     const details = safeDetails(event.details);
     let userId = event.userId ?? null;
@@ -127,8 +146,17 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
 
   private enforceBound(): void {
     const excess = this.queue.length - AUDIT_MAX_QUEUE;
-    if (excess > 0)
-      this.drop(this.queue.splice(0, excess).length, 'audit queue full, oldest dropped');
+    if (excess <= 0) return;
+    const count = this.queue.splice(0, excess).length;
+    this.dropped += count;
+    if (this.overflowing) return;
+    this.overflowing = true;
+    this.logger.warn({
+      msg: 'audit events dropped',
+      reason: `audit queue full (${AUDIT_MAX_QUEUE} events), oldest dropped; further drops are counted, not logged`,
+      count,
+      totalDropped: this.dropped,
+    });
   }
 
   /** Starts a write when a batch is full, or arms the timer for a partial one. */
@@ -169,8 +197,16 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
         this.requeue(batch, err);
       }
       this.inFlight = null;
-      if (ok) this.pump();
-      else this.schedule(AUDIT_RETRY_DELAY_MS);
+      if (ok) {
+        this.retryDelay = AUDIT_RETRY_DELAY_MS;
+        this.waitingForDatabase = false;
+        if (this.queue.length === 0) this.overflowing = false;
+        this.pump();
+      } else {
+        this.schedule(this.retryDelay);
+        if (this.waitingForDatabase)
+          this.retryDelay = Math.min(this.retryDelay * 2, AUDIT_MAX_RETRY_DELAY_MS);
+      }
       return ok;
     };
     this.inFlight = run();
@@ -178,6 +214,21 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
   }
 
   private requeue(batch: Pending[], err: unknown): void {
+    if (isDatabaseUnavailable(err)) {
+      // An outage: keep every event, in order, and back off. Logged once per outage (not per retry).
+      if (!this.availability?.report(err))
+        this.logger.warn({
+          msg: 'audit batch waits for the database',
+          events: batch.length,
+          error: errorName(err),
+        });
+      this.queue.unshift(...batch);
+      this.waitingForDatabase = true;
+      this.enforceBound();
+      return;
+    }
+    this.waitingForDatabase = false;
+    this.retryDelay = AUDIT_RETRY_DELAY_MS;
     const retry = batch.filter((p) => ++p.attempts < MAX_ATTEMPTS);
     // Only the error's name and SQLSTATE: a driver message may quote the values it rejected.
     this.logger.warn({

@@ -1,8 +1,12 @@
 import { OAuthClient } from 'src/clients/oauth-client.entity';
+import {
+  mayRedirectBeforeInteraction,
+  mayUseAnyLoopbackPort,
+} from 'src/clients/policy/client-policy';
+import { findRegisteredRedirectUri } from 'src/clients/policy/redirect-uri-rules';
 import { PageError, InvalidRequest, InvalidScope, InvalidTarget, UnsupportedResponseType } from 'src/oauth/errors/oauth-errors';
 import { OAuthError } from 'src/oauth/errors/oauth.error';
 import { isValidS256Challenge } from 'src/oauth/pkce';
-import { findRegisteredRedirectUri } from 'src/oauth/redirect-uri';
 import { RawParams, single } from 'src/oauth/request-params';
 import { resourceMatches } from 'src/oauth/resource';
 import { isSubset, parseScope } from 'src/oauth/scope';
@@ -22,6 +26,8 @@ export interface AuthorizeContext {
   issuer: string;
   resource: string;
   findClient(clientId: string): Promise<OAuthClient | null>;
+  /** Does the client policy still accept this stored redirect URI (docs/security-client-policy.md)? */
+  redirectUriPermitted(uri: string): boolean;
 }
 
 const MAX_STATE_LENGTH = 4096;
@@ -31,7 +37,9 @@ const OFFLINE_ACCESS = 'offline_access';
 /*
  * /authorize as a list of small named checks (STYLE.md §8.4). The first two run before the redirect
  * URI is trusted, so their errors are rendered as a page and never redirected (RFC 9700 §4.1.1);
- * every later error goes back to the client with state and iss.
+ * every later error goes back to the client with state and iss, unless nobody vetted the client
+ * and the redirect URI leaves the person's machine: then it is a page too (RFC 9700 §4.11.2,
+ * docs/security-client-policy.md).
  */
 
 export async function checkClient(params: RawParams, ctx: AuthorizeContext): Promise<OAuthClient> {
@@ -42,17 +50,21 @@ export async function checkClient(params: RawParams, ctx: AuthorizeContext): Pro
   return client;
 }
 
-export function checkRedirectUri(params: RawParams, client: OAuthClient): string {
+export function checkRedirectUri(params: RawParams, client: OAuthClient, ctx: AuthorizeContext): string {
   const requested = pageParam(params, 'redirect_uri');
+  let registered: string | undefined;
   if (requested === undefined) {
     // RFC 6749 §3.1.2.3: may be omitted only when exactly one URI is registered.
-    if (client.redirectUris.length === 1) return client.redirectUris[0];
-    throw new PageError('invalid_request', 'redirect_uri is required');
+    if (client.redirectUris.length !== 1) throw new PageError('invalid_request', 'redirect_uri is required');
+    registered = client.redirectUris[0];
+  } else {
+    registered = findRegisteredRedirectUri(requested, client.redirectUris, mayUseAnyLoopbackPort(client));
+    if (!registered) throw new PageError('invalid_request', 'redirect_uri is not registered for this client');
   }
-  if (!findRegisteredRedirectUri(requested, client.redirectUris)) {
-    throw new PageError('invalid_request', 'redirect_uri is not registered for this client');
+  if (!ctx.redirectUriPermitted(registered)) {
+    throw new PageError('invalid_request', "redirect_uri is not allowed by this server's client policy");
   }
-  return requested;
+  return requested ?? registered;
 }
 
 export function checkState(params: RawParams): string | undefined {
@@ -123,7 +135,7 @@ export async function validateAuthorizationRequest(
   ctx: AuthorizeContext,
 ): Promise<AuthorizationRequest> {
   const client = await checkClient(params, ctx);
-  const redirectUri = checkRedirectUri(params, client);
+  const redirectUri = checkRedirectUri(params, client, ctx);
   let state: string | undefined;
   try {
     state = checkState(params);
@@ -136,6 +148,7 @@ export async function validateAuthorizationRequest(
     return { client, redirectUri, state, scope, resource, codeChallenge, prompt };
   } catch (err) {
     if (err instanceof OAuthError) {
+      if (!mayRedirectBeforeInteraction(client, redirectUri)) throw err;
       const s = typeof params.state === 'string' && params.state.length <= MAX_STATE_LENGTH ? params.state : state;
       throw err.redirectTo({ redirectUri, state: s, iss: ctx.issuer });
     }

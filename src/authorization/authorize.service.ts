@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
 import { ClientsService } from 'src/clients/clients.service';
 import { Clock } from 'src/common/clock';
 import type { PageOutcome } from 'src/common/html/page-outcome';
@@ -8,12 +7,16 @@ import { ConsentService } from 'src/consent/consent.service';
 import { PageError } from 'src/oauth/errors/oauth-errors';
 import { OAuthError } from 'src/oauth/errors/oauth.error';
 import { IDENTITY_SCOPES } from 'src/oauth/oauth.constants';
-import { isLoopbackHttp } from 'src/oauth/redirect-uri';
+import {
+  ClientPolicy,
+  isVetted,
+  mayRedirectBeforeInteraction,
+} from 'src/clients/policy/client-policy';
+import { isLoopbackRedirectUri } from 'src/clients/policy/redirect-uri-rules';
 import { RawParams } from 'src/oauth/request-params';
 import { isSubset } from 'src/oauth/scope';
-import { Session, SessionService } from 'src/users/session.service';
+import { Session, SessionService, SignedInUser } from 'src/session/session.service';
 import { User } from 'src/users/user.entity';
-import { SignedInUser, SignedInUsers } from 'src/users/signed-in-users.service';
 import { AuthorizationCodesService } from './authorization-codes.service';
 import {
   AuthorizationRequest,
@@ -37,51 +40,49 @@ export class AuthorizeService {
   constructor(
     private readonly config: AppConfig,
     private readonly clients: ClientsService,
-    private readonly signedIn: SignedInUsers,
     private readonly sessions: SessionService,
     private readonly consents: ConsentService,
     private readonly codes: AuthorizationCodesService,
     private readonly clock: Clock,
+    clientPolicy: ClientPolicy,
   ) {
     this.ctx = {
       issuer: config.issuer,
       resource: config.mcp.resource,
       findClient: (id) => this.clients.findByClientId(id),
+      redirectUriPermitted: (uri) => clientPolicy.permitsRedirectUri(uri),
     };
   }
 
-  /** GET /authorize. */
+  /** GET /authorize; `signedIn` is the browser's live session, resolved at the edge (`@SignedIn()`). */
   async authorize(
     params: RawParams,
     originalUrl: string,
-    req: Request,
-    res: Response,
+    signedIn: SignedInUser | null,
   ): Promise<Outcome> {
     const request = await validateAuthorizationRequest(params, this.ctx);
-    const signedIn = await this.signedInUser(req, res);
     const mustLogin =
       !signedIn ||
       (request.prompt.has('login') &&
         signedIn.session.authTime < this.clock.nowSeconds() - FRESH_LOGIN_SECONDS);
     if (mustLogin) {
       if (request.prompt.has('none'))
-        throw this.toClient(request, new OAuthError('login_required', 'login required'));
+        throw this.beforeInteraction(request, new OAuthError('login_required', 'login required'));
       return { kind: 'redirect', url: `/login?return_to=${encodeURIComponent(originalUrl)}` };
     }
     const { user, session } = signedIn!;
-    this.checkUserScope(request, user);
+    this.checkUserScope(request, user, false);
     const remembered =
       !request.prompt.has('consent') &&
       (await this.consents.covers(user.id, request.client.clientId, request.scope));
     if (remembered) return this.issueCode(request, user);
     if (request.prompt.has('none'))
-      throw this.toClient(request, new OAuthError('consent_required', 'consent required'));
+      throw this.beforeInteraction(request, new OAuthError('consent_required', 'consent required'));
     return { kind: 'page', status: 200, html: this.renderConsent(request, user, session) };
   }
 
   /** POST /consent: the person's decision, with the request replayed and validated again. */
-  async decide(body: RawParams, req: Request, res: Response): Promise<Outcome> {
-    const signedIn = await this.signedInUser(req, res);
+  async decide(body: RawParams, signedIn: SignedInUser | null): Promise<Outcome> {
     if (!signedIn)
       throw new PageError(
         'access_denied',
@@ -100,7 +101,7 @@ export class AuthorizeService {
     if (decision !== 'approve') {
       throw this.toClient(request, new OAuthError('access_denied', 'the user denied the request'));
     }
-    this.checkUserScope(request, signedIn.user);
+    this.checkUserScope(request, signedIn.user, true);
     await this.consents.grant(signedIn.user.id, request.client.clientId, request.scope);
     return this.issueCode(request, signedIn.user);
   }
@@ -122,14 +123,22 @@ export class AuthorizeService {
   }
 
   /** The person may only grant permissions they hold themselves (identity scopes are not permissions). */
-  private checkUserScope(request: AuthorizationRequest, user: User): void {
+  private checkUserScope(request: AuthorizationRequest, user: User, decided: boolean): void {
     const needed = request.scope.filter((s) => !IDENTITY_SCOPES.has(s));
     if (!isSubset(needed, user.scopes)) {
-      throw this.toClient(
-        request,
-        new OAuthError('invalid_scope', 'requested scope is not allowed for this user'),
-      );
+      const error = new OAuthError('invalid_scope', 'requested scope is not allowed for this user');
+      throw decided ? this.toClient(request, error) : this.beforeInteraction(request, error);
     }
+  }
+
+  /**
+   * An error found before the person decided anything: redirected only where the client policy
+   * allows it (RFC 9700 §4.11.2), else shown as a page (docs/security-client-policy.md).
+   */
+  private beforeInteraction(request: AuthorizationRequest, error: OAuthError): OAuthError {
+    return mayRedirectBeforeInteraction(request.client, request.redirectUri)
+      ? this.toClient(request, error)
+      : error;
   }
 
   private toClient(request: AuthorizationRequest, error: OAuthError): OAuthError {
@@ -138,10 +147,6 @@ export class AuthorizeService {
       state: request.state,
       iss: this.config.issuer,
     });
-  }
-
-  private signedInUser(req: Request, res: Response): Promise<SignedInUser | null> {
-    return this.signedIn.resolve(req, res);
   }
 
   private renderConsent(request: AuthorizationRequest, user: User, session: Session): string {
@@ -159,8 +164,10 @@ export class AuthorizeService {
     return consentPage({
       clientName: request.client.clientName,
       clientId: request.client.clientId,
+      vetted: isVetted(request.client),
+      metadataHost: request.client.source === 'cimd' ? new URL(request.client.clientId).host : null,
       redirectHost: redirect.host || redirect.protocol,
-      localhostOnly: request.client.redirectUris.every(isLoopbackHttp),
+      localhostOnly: request.client.redirectUris.every(isLoopbackRedirectUri),
       scopes: request.scope,
       resource: request.resource,
       username: user.username,

@@ -12,7 +12,8 @@ export type GrantRevocationReason =
   | 'revoked'
   | 'user_disabled'
   | 'password_reset'
-  | 'client_disabled';
+  | 'client_disabled'
+  | 'client_deleted';
 
 /** Authorization chains: created with a code, revoked as a whole on replay or by the person. */
 @Injectable()

@@ -2,10 +2,13 @@ import { Clock } from 'src/common/clock';
 import { sha256Hex } from 'src/common/hashing';
 import { PasswordHasher } from 'src/common/password-hasher';
 import { RandomSource } from 'src/common/random';
+import { AppConfig } from 'src/config/app-config';
 import { OAuthError } from 'src/oauth/errors/oauth.error';
+import { ClientDeletion } from './client-deletion.service';
 import { ClientAdminService, NewAdminClient } from './client-admin.service';
 import { ClientChanges, ClientsRepository, NewClient } from './clients.repository';
 import { OAuthClient } from './oauth-client.entity';
+import { ClientPolicy } from './policy/client-policy';
 
 class FixedClock extends Clock {
   now(): Date {
@@ -87,7 +90,16 @@ describe(ClientAdminService.name, () => {
   beforeEach(() => {
     db = new InMemoryClients();
     hasher = new PasswordHasher(4);
-    sut = new ClientAdminService(db.clients, hasher, new CountingRandom(), new FixedClock());
+    sut = new ClientAdminService(
+      db.clients,
+      hasher,
+      new CountingRandom(),
+      new FixedClock(),
+      new ClientPolicy({
+        registration: { allowCustomSchemes: true, customSchemes: ['cursor'] },
+      } as unknown as AppConfig),
+      new ClientDeletion(db.clients),
+    );
   });
 
   const rejects = async (promise: Promise<unknown>, description: string) => {

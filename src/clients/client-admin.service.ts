@@ -16,7 +16,9 @@ import {
   ClientsRepository,
   NewClient,
 } from './clients.repository';
+import { ClientDeletion } from './client-deletion.service';
 import { OAuthClient, TokenEndpointAuthMethod } from './oauth-client.entity';
+import { ClientPolicy } from './policy/client-policy';
 
 /** What an administrator registers (camelCase; the admin controller maps the wire names). */
 export interface NewAdminClient {
@@ -57,8 +59,9 @@ const ADMIN_SCOPE = 'admin';
 
 /**
  * Client management for administrators (issue 5): registration with a generated or chosen secret,
- * listing, updates, secret rotation, enabling and deleting. Every change keeps the client's
- * metadata consistent (see `consistencyProblem`).
+ * listing, updates, secret rotation, enabling and deleting. Every create and change passes the
+ * client policy (`ClientPolicy`, docs/security-client-policy.md), so the admin API, the CLI and
+ * the start-up administrator client obey the same rules as dynamic registration.
  */
 @Injectable()
 export class ClientAdminService {
@@ -67,6 +70,8 @@ export class ClientAdminService {
     private readonly hasher: PasswordHasher,
     private readonly random: RandomSource,
     private readonly clock: Clock,
+    private readonly policy: ClientPolicy,
+    private readonly deletion: ClientDeletion,
   ) {}
 
   async create(input: NewAdminClient): Promise<ClientWithSecret> {
@@ -81,19 +86,22 @@ export class ClientAdminService {
     }
     this.checkExpiry(input.clientSecretExpiresAt);
     const fields = {
-      clientName: input.clientName,
-      redirectUris: input.redirectUris,
-      grantTypes: input.grantTypes,
-      scope: input.scope,
+      clientName: input.clientName.trim(),
+      redirectUris: [...new Set(input.redirectUris)],
+      grantTypes: [...new Set(input.grantTypes)],
+      scope: [...new Set(input.scope)],
       tokenEndpointAuthMethod: input.tokenEndpointAuthMethod,
     };
-    assertConsistent(fields);
+    const { applicationType } = this.policy.checkForAdmin({
+      ...fields,
+      applicationType: input.applicationType,
+    });
     const secret = isPublic ? null : await this.newSecret(input.clientSecret);
     const client = await this.clients.insert({
       ...fields,
       clientId: `${CLIENT_ID_PREFIX}${this.random.token(CLIENT_ID_BYTES)}`,
       responseTypes: responseTypesFor(input.grantTypes),
-      applicationType: input.applicationType ?? 'web',
+      applicationType,
       source: 'admin',
       clientSecretHash: secret?.hash ?? null,
       clientSecretExpiresAt: isPublic ? null : (input.clientSecretExpiresAt ?? null),
@@ -117,7 +125,11 @@ export class ClientAdminService {
     const given = Object.fromEntries(
       Object.entries(changes).filter(([, v]) => v !== undefined),
     ) as AdminClientChanges;
-    assertConsistent({ ...current, ...given });
+    if (given.clientName !== undefined) given.clientName = given.clientName.trim();
+    if (given.redirectUris) given.redirectUris = [...new Set(given.redirectUris)];
+    if (given.grantTypes) given.grantTypes = [...new Set(given.grantTypes)];
+    if (given.scope) given.scope = [...new Set(given.scope)];
+    this.policy.checkForAdmin({ ...current, ...given });
     const update: ClientChanges = { ...given };
     // response_types follow the grant types (RFC 7591 §2.1).
     if (given.grantTypes) update.responseTypes = responseTypesFor(given.grantTypes);
@@ -147,8 +159,9 @@ export class ClientAdminService {
     return this.clients.update(clientId, { disabled });
   }
 
+  /** Revokes what the client holds on every instance, then deletes it (one delete path). */
   delete(clientId: string): Promise<boolean> {
-    return this.clients.delete(clientId);
+    return this.deletion.delete(clientId);
   }
 
   /**
@@ -163,15 +176,19 @@ export class ClientAdminService {
   ): Promise<BootstrapOutcome> {
     let current = await this.clients.findByClientId(clientId);
     if (!current) {
-      const created = await this.clients.createIfAbsent({
-        clientId,
+      const fields = {
         clientName,
         redirectUris: [],
         grantTypes: ['client_credentials'],
-        responseTypes: [],
         scope: [ADMIN_SCOPE],
-        tokenEndpointAuthMethod: 'client_secret_basic',
-        applicationType: 'web',
+        tokenEndpointAuthMethod: 'client_secret_basic' as const,
+        applicationType: 'web' as const,
+      };
+      this.policy.checkForAdmin(fields);
+      const created = await this.clients.createIfAbsent({
+        ...fields,
+        clientId,
+        responseTypes: [],
         source: 'admin',
         clientSecretHash: await hashChosenSecret(secret, this.hasher),
       });
@@ -210,30 +227,6 @@ export class ClientAdminService {
     if (expiresAt && expiresAt.getTime() <= this.clock.now().getTime()) {
       throw InvalidRequest('client_secret_expires_at must be in the future');
     }
-  }
-}
-
-interface ConsistencyFields {
-  redirectUris: string[];
-  grantTypes: string[];
-  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
-}
-
-/**
- * The rules that span fields: the code flow needs somewhere to return to, refresh tokens come from
- * the code flow, and only a client that can authenticate may act for itself.
- */
-function assertConsistent(c: ConsistencyFields): void {
-  if (c.grantTypes.length === 0) throw InvalidRequest('grant_types must not be empty');
-  const code = c.grantTypes.includes('authorization_code');
-  if (code && c.redirectUris.length === 0) {
-    throw InvalidRequest('redirect_uris is required for the authorization_code grant');
-  }
-  if (c.grantTypes.includes('refresh_token') && !code) {
-    throw InvalidRequest('grant_types refresh_token requires authorization_code');
-  }
-  if (c.grantTypes.includes('client_credentials') && c.tokenEndpointAuthMethod === 'none') {
-    throw InvalidRequest('grant_types client_credentials requires a confidential client');
   }
 }
 

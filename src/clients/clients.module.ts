@@ -2,11 +2,13 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientAdminService } from './client-admin.service';
 import { ClientAuthenticator } from './client-authenticator.service';
+import { ClientDeletion } from './client-deletion.service';
 import { ClientUsageTracker } from './client-usage-tracker';
 import { CimdResolver } from './cimd/cimd-resolver.service';
 import { ClientsRepository } from './clients.repository';
 import { ClientsService } from './clients.service';
 import { OAuthClient } from './oauth-client.entity';
+import { ClientPolicy } from './policy/client-policy';
 import { RegistrationController } from './registration/registration.controller';
 import { RegistrationService } from './registration/registration.service';
 
@@ -21,8 +23,10 @@ const SELF_REGISTRATION = [RegistrationService, CimdResolver, ClientUsageTracker
     ClientsService,
     ClientAuthenticator,
     ClientAdminService,
+    ClientPolicy,
+    ClientDeletion,
     ...SELF_REGISTRATION,
   ],
-  exports: [ClientsService, ClientAuthenticator, ClientAdminService],
+  exports: [ClientsService, ClientAuthenticator, ClientAdminService, ClientPolicy, ClientDeletion],
 })
 export class ClientsModule {}

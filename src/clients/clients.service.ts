@@ -4,6 +4,7 @@ import { CimdResolver } from './cimd/cimd-resolver.service';
 import { hashChosenSecret } from './client-secret';
 import { ClientsRepository, NewClient } from './clients.repository';
 import { OAuthClient } from './oauth-client.entity';
+import { ClientPolicy } from './policy/client-policy';
 
 @Injectable()
 export class ClientsService {
@@ -11,6 +12,7 @@ export class ClientsService {
     private readonly clients: ClientsRepository,
     private readonly hasher: PasswordHasher,
     private readonly cimd: CimdResolver,
+    private readonly policy: ClientPolicy,
   ) {}
 
   /**
@@ -23,11 +25,23 @@ export class ClientsService {
     return this.clients.findByClientId(clientId);
   }
 
-  /** Registers a client with a human-chosen secret (bcrypt) unless the client_id exists. */
+  /**
+   * Registers a client with a human-chosen secret (bcrypt) unless the client_id exists (the seed).
+   * The client policy applies as to every other path (docs/security-client-policy.md).
+   */
   async createIfAbsent(
     client: Omit<NewClient, 'clientSecretHash'>,
     secret: string | null,
   ): Promise<boolean> {
+    this.policy.checkForAdmin({
+      clientName: client.clientName,
+      redirectUris: client.redirectUris,
+      grantTypes: client.grantTypes ?? [],
+      scope: client.scope ?? [],
+      tokenEndpointAuthMethod:
+        client.tokenEndpointAuthMethod ?? (secret ? 'client_secret_basic' : 'none'),
+      applicationType: client.applicationType,
+    });
     if (await this.clients.findByClientId(client.clientId)) return false;
     const clientSecretHash = secret ? await hashChosenSecret(secret, this.hasher) : null;
     return this.clients.createIfAbsent({ ...client, clientSecretHash });

@@ -3,8 +3,16 @@ import { EnvSchema } from './env.schema';
 import { LoginLockoutConfig, loginLockoutConfig, RateLimitConfig, rateLimitConfig } from './security-config';
 import { mcpOptions } from './mcp-config';
 
+/** Bounds on every wait for PostgreSQL (README "Operations"). */
+export interface DatabaseTimeouts {
+  connectMs: number;
+  statementMs: number;
+  queryMs: number;
+  keepAliveDelayMs: number;
+}
+
 export type DatabaseConfig =
-  | { kind: 'postgres'; url: string }
+  | { kind: 'postgres'; url: string; timeouts?: DatabaseTimeouts }
   | { kind: 'pglite'; dataDir: string | null /* null = in memory */; template?: string };
 
 /** Typed, grouped configuration handed to feature code. Built once from the validated environment. */
@@ -16,6 +24,8 @@ export class AppConfig {
   readonly db: DatabaseConfig;
   readonly dataDir: string;
   readonly redisUrl: string | null;
+  /** SHUTDOWN_TIMEOUT_SECONDS in milliseconds: the drain deadline after SIGTERM. */
+  readonly shutdownTimeoutMs: number;
   readonly ttl: { accessToken: number; refreshToken: number; code: number; refreshGrace: number };
   readonly bcryptCost: number;
   readonly appSecret: string;
@@ -54,7 +64,17 @@ export class AppConfig {
       ? { kind: 'pglite', dataDir: `${env.DATA_DIR}/pglite` }
       : env.DATABASE_URL === 'memory://'
         ? { kind: 'pglite', dataDir: null, ...(env.PGLITE_TEMPLATE ? { template: env.PGLITE_TEMPLATE } : {}) }
-        : { kind: 'postgres', url: env.DATABASE_URL };
+        : {
+            kind: 'postgres',
+            url: env.DATABASE_URL,
+            timeouts: {
+              connectMs: env.DB_CONNECT_TIMEOUT_MS,
+              statementMs: env.DB_STATEMENT_TIMEOUT_MS,
+              queryMs: env.DB_QUERY_TIMEOUT_MS,
+              keepAliveDelayMs: env.DB_KEEPALIVE_DELAY_MS,
+            },
+          };
+    this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_SECONDS * 1000;
     this.redisUrl = env.REDIS_URL ?? null;
     this.ttl = {
       accessToken: env.ACCESS_TOKEN_TTL,

@@ -18,10 +18,30 @@ describe('client registration settings', () => {
       mode: 'open',
       initialAccessToken: null,
       allowCustomSchemes: true,
+      customSchemes: ['cursor'],
       allowedScopes: ['read', 'write'],
       clientSecretTtl: 0,
     });
-    expect(config.cimd).toEqual({ enabled: true, allowLoopback: false, allowHttpLoopback: false, fetchTimeoutMs: 5000 });
+    expect(config.cimd).toEqual({
+      enabled: true,
+      allowLoopback: false,
+      allowHttpLoopback: false,
+      fetchTimeoutMs: 5000,
+      allowedPorts: [443],
+    });
+  });
+
+  it('should read the custom scheme allowlist and the CIMD ports, and refuse unsafe ones', () => {
+    const config = new AppConfig(
+      validateEnv({ REGISTRATION_CUSTOM_SCHEMES: 'Cursor, vscode', CIMD_ALLOWED_PORTS: '443, 8443' }),
+      'x'.repeat(32),
+    );
+    expect(config.registration.customSchemes).toEqual(['cursor', 'vscode']);
+    expect(config.cimd.allowedPorts).toEqual([443, 8443]);
+    for (const bad of ['javascript', 'cursor,https', 'file', 'com.example.app', 'a b'])
+      expect(problems({ REGISTRATION_CUSTOM_SCHEMES: bad })[0]).toMatch(/^REGISTRATION_CUSTOM_SCHEMES: /);
+    for (const bad of ['0', '65536', '443,x', 'any', ','])
+      expect(problems({ CIMD_ALLOWED_PORTS: bad })[0]).toMatch(/^CIMD_ALLOWED_PORTS: /);
   });
 
   it('should read the switches and never keep offline_access as a registrable scope', () => {

@@ -8,6 +8,8 @@ export interface RegistrationConfig {
   /** Set when mode is 'token'. */
   initialAccessToken: string | null;
   allowCustomSchemes: boolean;
+  /** Private-use schemes accepted although not reverse-DNS names (lower case), e.g. `cursor`. */
+  customSchemes: string[];
   /** Scopes a registered (or CIMD) client may hold; never offline_access (implied by refresh_token). */
   allowedScopes: string[];
   /** Lifetime of issued client secrets, seconds; 0 = never expire. */
@@ -22,6 +24,8 @@ export interface CimdConfig {
   /** Test only: http://127.0.0.1|localhost/... client_ids count as CIMD URLs. */
   allowHttpLoopback: boolean;
   fetchTimeoutMs: number;
+  /** The ports a client_id URL may name (default 443 only): no port scanning through the fetcher. */
+  allowedPorts: number[];
 }
 
 export function registrationConfig(env: EnvSchema): RegistrationConfig {
@@ -30,6 +34,7 @@ export function registrationConfig(env: EnvSchema): RegistrationConfig {
     mode: env.REGISTRATION_MODE,
     initialAccessToken: env.REGISTRATION_INITIAL_ACCESS_TOKEN ?? null,
     allowCustomSchemes: env.REGISTRATION_ALLOW_CUSTOM_SCHEMES,
+    customSchemes: listOf(env.REGISTRATION_CUSTOM_SCHEMES).map((s) => s.toLowerCase()),
     allowedScopes: [...new Set(scopes)],
     clientSecretTtl: env.REGISTRATION_CLIENT_SECRET_TTL,
   };
@@ -41,5 +46,17 @@ export function cimdConfig(env: EnvSchema): CimdConfig {
     allowLoopback: env.CIMD_ALLOW_LOOPBACK,
     allowHttpLoopback: env.CIMD_ALLOW_HTTP_LOOPBACK,
     fetchTimeoutMs: env.CIMD_FETCH_TIMEOUT_MS,
+    allowedPorts: listOf(env.CIMD_ALLOWED_PORTS).map(Number),
   };
+}
+
+function listOf(value: string): string[] {
+  return [
+    ...new Set(
+      value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
 }

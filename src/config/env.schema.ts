@@ -11,7 +11,9 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
 } from 'class-validator';
+import { isNameableCustomScheme } from 'src/clients/policy/redirect-uri-rules';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -22,6 +24,37 @@ const toBool = ({ value }: { value: unknown }) => {
   if (['0', 'false', 'no', 'off'].includes(v)) return false;
   return value;
 };
+
+const listItems = (value: unknown): string[] | null =>
+  typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : null;
+
+/** Comma-separated scheme names REGISTRATION_CUSTOM_SCHEMES may hold (never http(s), javascript, …). */
+const IsSchemeList = (message: string) =>
+  ValidateBy({
+    name: 'isSchemeList',
+    validator: {
+      validate: (value: unknown) =>
+        listItems(value)?.every((s) => isNameableCustomScheme(s.toLowerCase())) ?? false,
+      defaultMessage: () => message,
+    },
+  });
+
+/** Comma-separated TCP ports, at least one. */
+const IsPortList = (message: string) =>
+  ValidateBy({
+    name: 'isPortList',
+    validator: {
+      validate: (value: unknown) => {
+        const items = listItems(value);
+        return (
+          !!items &&
+          items.length > 0 &&
+          items.every((p) => /^\d{1,5}$/.test(p) && Number(p) >= 1 && Number(p) <= 65535)
+        );
+      },
+      defaultMessage: () => message,
+    },
+  });
 
 /** Names of variables whose values must never be printed, even when invalid. */
 export const SECRET_ENV_NAMES: ReadonlySet<string> = new Set([
@@ -70,6 +103,41 @@ export class EnvSchema {
   @IsString()
   PGLITE_TEMPLATE?: string;
 
+  /** PostgreSQL: longest wait for a new connection or a free pool slot (then 503). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  DB_CONNECT_TIMEOUT_MS = 3000;
+
+  /** PostgreSQL: statement_timeout, the server cancels a statement running longer. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  DB_STATEMENT_TIMEOUT_MS = 5000;
+
+  /** PostgreSQL: longest wait for a query's answer on the client side (a frozen server or network). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  DB_QUERY_TIMEOUT_MS = 6000;
+
+  /** PostgreSQL: TCP keepalive probes start after this much idle time on a pooled connection. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  DB_KEEPALIVE_DELAY_MS = 10000;
+
+  /** SIGTERM/SIGINT: in-flight requests finish and connections close within this, then the process exits. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  SHUTDOWN_TIMEOUT_SECONDS = 10;
+
   @IsOptional()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
@@ -92,11 +160,17 @@ export class EnvSchema {
   @Max(600)
   AUTHORIZATION_CODE_TTL = 600;
 
+  /**
+   * How long a rotated refresh token still returns its (unused) successor: covers concurrent
+   * refreshes from one client and an immediate retry after a lost response, which arrive within a
+   * second or two. Kept short because within it anyone holding the old token gets the same
+   * successor (docs/security-sessions.md, "Refresh grace window").
+   */
   @Transform(toInt)
   @IsInt()
   @Min(0)
   @Max(600)
-  REFRESH_GRACE_SECONDS = 60;
+  REFRESH_GRACE_SECONDS = 5;
 
   @Transform(toInt)
   @IsInt()
@@ -170,10 +244,19 @@ export class EnvSchema {
   })
   REGISTRATION_INITIAL_ACCESS_TOKEN?: string;
 
-  /** Accept private-use URI scheme redirect URIs (cursor://, vscode://, com.example.app:/cb). */
+  /** Accept private-use URI scheme redirect URIs (com.example.app:/cb, and REGISTRATION_CUSTOM_SCHEMES). */
   @Transform(toBool)
   @IsBoolean()
   REGISTRATION_ALLOW_CUSTOM_SCHEMES = true;
+
+  /**
+   * Private-use schemes accepted although they are not reverse domain names (RFC 8252 §7.1), comma
+   * separated; empty = reverse-DNS schemes only. `cursor` is Cursor's.
+   */
+  @IsSchemeList(
+    'REGISTRATION_CUSTOM_SCHEMES must be comma-separated URI scheme names (letters, digits, + and -), not http, https or a scheme that runs script or reads local data',
+  )
+  REGISTRATION_CUSTOM_SCHEMES = 'cursor';
 
   /** Lifetime of secrets issued to registered confidential clients, seconds; 0 = never expire. */
   @Transform(toInt)
@@ -209,6 +292,10 @@ export class EnvSchema {
   @Min(50)
   @Max(10000)
   CIMD_FETCH_TIMEOUT_MS = 5000;
+
+  /** The ports a CIMD client_id URL may name, comma separated (443 = the https default). */
+  @IsPortList('CIMD_ALLOWED_PORTS must be comma-separated port numbers (1-65535)')
+  CIMD_ALLOWED_PORTS = '443';
 
   /** Bootstrap administrator client (client_credentials, scope admin); needs ADMIN_CLIENT_SECRET. */
   @IsOptional()
@@ -247,10 +334,26 @@ export class EnvSchema {
   @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_INTROSPECT_PER_IP = 600;
   @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_INTROSPECT_PER_CLIENT = 600;
   @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_LOGIN_PER_IP = 30;
-  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_LOGIN_PER_USERNAME = 10;
   /** Generous: cloud MCP clients register from a few shared egress addresses. */
   @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_REGISTER_PER_IP = 120;
   @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_AUTHORIZE_PER_IP = 300;
+
+  /**
+   * Guessing limits (issue 12 item 9, docs/security-sessions.md): FAILED attempts per window;
+   * once a key reaches its cap, further attempts get 429 until its window ends. A success clears
+   * the key of the identity that succeeded. 0 turns one limit off.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  RATE_LIMIT_FAILURE_WINDOW_SECONDS = 300;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_CLIENT = 10;
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_CLIENT_AUTH_FAILURES_PER_IP = 15;
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_LOGIN_FAILURES_PER_USERNAME_IP = 10;
+  /** Higher: failures from many addresses for one username (the account lockout still applies). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_LOGIN_FAILURES_PER_USERNAME = 50;
 
   /** Consecutive failed logins that lock an account; 0 = never lock. */
   @Transform(toInt)

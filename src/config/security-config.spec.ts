@@ -1,5 +1,5 @@
 import { AppConfig } from './app-config';
-import { RATE_LIMIT_ENV_NAMES, RATE_LIMITS } from './security-config';
+import { FAILURE_LIMITS, RATE_LIMIT_ENV_NAMES, RATE_LIMITS } from './security-config';
 import { InvalidEnvironmentError, validateEnv } from './validate-env';
 
 const configOf = (env: Record<string, string>) => new AppConfig(validateEnv(env), 'x'.repeat(32));
@@ -19,9 +19,15 @@ describe('rate limit and lockout configuration', () => {
         'introspect.ip': 600,
         'introspect.client': 600,
         'login.ip': 30,
-        'login.username': 10,
         'register.ip': 120,
         'authorize.ip': 300,
+      },
+      failureWindowSeconds: 300,
+      failureLimits: {
+        'client_auth.client': 10,
+        'client_auth.ip': 15,
+        'login.username_ip': 10,
+        'login.username': 50,
       },
     });
     expect(config.loginLockout).toEqual({
@@ -41,8 +47,12 @@ describe('rate limit and lockout configuration', () => {
     });
     expect(config.rateLimit.enabled).toBe(false);
     expect(config.rateLimit.windowSeconds).toBe(10);
-    expect(Object.values(config.rateLimit.limits)).toEqual(RATE_LIMIT_ENV_NAMES.map((_, i) => i));
+    expect([
+      ...Object.values(config.rateLimit.limits),
+      ...Object.values(config.rateLimit.failureLimits),
+    ]).toEqual(RATE_LIMIT_ENV_NAMES.map((_, i) => i));
     expect(Object.keys(config.rateLimit.limits)).toEqual(Object.keys(RATE_LIMITS));
+    expect(Object.keys(config.rateLimit.failureLimits)).toEqual(Object.keys(FAILURE_LIMITS));
   });
 
   it('should never let the maximum lock be shorter than the first one', () => {

@@ -79,7 +79,27 @@ describe(validateEnv.name, () => {
     const mem = new AppConfig(validateEnv({ DATABASE_URL: 'memory://' }), 'x'.repeat(32));
     expect(mem.db).toEqual({ kind: 'pglite', dataDir: null });
     const pg = new AppConfig(validateEnv({ DATABASE_URL: 'postgres://u@h/db' }), 'x'.repeat(32));
-    expect(pg.db).toEqual({ kind: 'postgres', url: 'postgres://u@h/db' });
+    expect(pg.db).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@h/db',
+      timeouts: { connectMs: 3000, statementMs: 5000, queryMs: 6000, keepAliveDelayMs: 10000 },
+    });
+    const tuned = new AppConfig(
+      validateEnv({
+        DATABASE_URL: 'postgres://u@h/db',
+        DB_CONNECT_TIMEOUT_MS: '500',
+        DB_STATEMENT_TIMEOUT_MS: '700',
+        DB_QUERY_TIMEOUT_MS: '900',
+        DB_KEEPALIVE_DELAY_MS: '2000',
+        SHUTDOWN_TIMEOUT_SECONDS: '3',
+      }),
+      'x'.repeat(32),
+    );
+    expect(tuned.db).toMatchObject({
+      timeouts: { connectMs: 500, statementMs: 700, queryMs: 900, keepAliveDelayMs: 2000 },
+    });
+    expect(tuned.shutdownTimeoutMs).toBe(3000);
+    expect(() => validateEnv({ DB_QUERY_TIMEOUT_MS: '5' })).toThrow(/DB_QUERY_TIMEOUT_MS/);
   });
 
   it('should turn maintenance on by default, except under test, and read its settings', () => {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthorizationModule } from 'src/authorization/authorization.module';
 import { ClientsModule } from 'src/clients/clients.module';
-import { UsersModule } from 'src/users/users.module';
+import { SessionModule } from 'src/session/session.module';
 import { AccountAppsController } from './account-apps.controller';
 import { AccountAppsService } from './account-apps.service';
 import { ConsentModule } from './consent.module';
@@ -12,7 +12,7 @@ import { ConsentModule } from './consent.module';
  * ConsentModule would make a cycle.
  */
 @Module({
-  imports: [ConsentModule, AuthorizationModule, UsersModule, ClientsModule],
+  imports: [ConsentModule, AuthorizationModule, SessionModule, ClientsModule],
   controllers: [AccountAppsController],
   providers: [AccountAppsService],
 })

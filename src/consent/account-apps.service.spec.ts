@@ -1,12 +1,8 @@
-import type { Request, Response } from 'express';
-import { getAuditContext } from 'src/audit/audit-context';
 import { GrantsService } from 'src/authorization/grants.service';
 import { ClientsService } from 'src/clients/clients.service';
 import { PageError } from 'src/oauth/errors/oauth-errors';
-import { Session, SessionService } from 'src/users/session.service';
+import { Session, SessionService, SignedInUser } from 'src/session/session.service';
 import { User } from 'src/users/user.entity';
-import { SignedInUsers } from 'src/users/signed-in-users.service';
-import { UsersService } from 'src/users/users.service';
 import { AccountAppsService } from './account-apps.service';
 import { Consent } from './consent.entity';
 import { ConsentService } from './consent.service';
@@ -21,25 +17,23 @@ const SESSION: Session = {
 };
 
 describe(AccountAppsService.name, () => {
-  let session: Session | null;
-  let user: User | null;
+  let signedIn: SignedInUser | null;
   let ended: number;
+  let endedAll: string[];
   let consents: { listActive: jest.Mock; revoke: jest.Mock };
   let grants: { lastUsedByClient: jest.Mock; revokeForUserAndClient: jest.Mock };
   let sut: AccountAppsService;
-  const req = () => ({}) as Request;
-  const res = {} as Response;
 
   beforeEach(() => {
-    session = SESSION;
-    user = Object.assign(new User(), { id: USER_ID, username: 'alice', disabled: false });
+    const user = Object.assign(new User(), { id: USER_ID, username: 'alice', disabled: false });
+    signedIn = { user, session: SESSION };
     ended = 0;
+    endedAll = [];
     const sessions = {
-      read: () => session,
-      end: () => ended++,
+      end: async () => (ended++, [{ clear: 'session' }]),
+      endAll: async (id: string) => (endedAll.push(id), 2),
       verifySessionCsrf: (s: Session, submitted: unknown) => submitted === s.csrf,
     } as unknown as SessionService;
-    const users = { findById: async () => user } as unknown as UsersService;
     consents = {
       listActive: jest
         .fn()
@@ -69,7 +63,6 @@ describe(AccountAppsService.name, () => {
     } as unknown as ClientsService;
     sut = new AccountAppsService(
       sessions,
-      new SignedInUsers(sessions, users),
       consents as unknown as ConsentService,
       grants as unknown as GrantsService,
       clients,
@@ -78,21 +71,15 @@ describe(AccountAppsService.name, () => {
 
   describe('show', () => {
     it('should send a person who is not signed in to the login page, then back', async () => {
-      session = null;
-      expect(await sut.show(req(), res)).toEqual({
+      signedIn = null;
+      expect(await sut.show(signedIn)).toEqual({
         kind: 'redirect',
         url: '/login?return_to=%2Faccount%2Fapps',
       });
     });
 
-    it('should end the session of a disabled person', async () => {
-      user = Object.assign(new User(), { id: USER_ID, disabled: true });
-      expect((await sut.show(req(), res)).kind).toBe('redirect');
-      expect(ended).toBe(1);
-    });
-
     it('should list each app with escaped name, scope descriptions, dates and a CSRF-protected Revoke form', async () => {
-      const outcome = await sut.show(req(), res);
+      const outcome = await sut.show(signedIn);
       if (outcome.kind !== 'page') throw new Error('expected a page');
       const html = outcome.html;
       expect(html).toContain('&lt;b&gt;Evil &amp; Co&lt;/b&gt;');
@@ -113,7 +100,7 @@ describe(AccountAppsService.name, () => {
 
     it('should say so when no application has access', async () => {
       consents.listActive.mockResolvedValue([]);
-      const outcome = await sut.show(req(), res);
+      const outcome = await sut.show(signedIn);
       expect(outcome.kind === 'page' && outcome.html).toContain(
         'No applications have access to your account.',
       );
@@ -122,12 +109,11 @@ describe(AccountAppsService.name, () => {
 
   describe('revoke', () => {
     it('should withdraw the consent and revoke the grants of that app, then go back to the list', async () => {
-      const r = req();
-      const outcome = await sut.revoke({ client_id: 'c1', csrf_token: SESSION.csrf }, r, res);
-      expect(outcome).toEqual({ kind: 'redirect', url: '/account/apps' });
+      const outcome = await sut.revoke({ client_id: 'c1', csrf_token: SESSION.csrf }, signedIn);
+      expect(outcome).toMatchObject({ kind: 'redirect', url: '/account/apps' });
       expect(consents.revoke).toHaveBeenCalledWith(USER_ID, 'c1');
       expect(grants.revokeForUserAndClient).toHaveBeenCalledWith(USER_ID, 'c1', 'consent_revoked');
-      expect(getAuditContext(r)).toMatchObject({
+      expect(outcome.audit).toMatchObject({
         userId: USER_ID,
         clientId: 'c1',
         details: { consent_revoked: true, grants_revoked: 1 },
@@ -138,7 +124,7 @@ describe(AccountAppsService.name, () => {
       'should refuse CSRF token %j with a 403 page and change nothing',
       async (csrf) => {
         const err = await sut
-          .revoke({ client_id: 'c1', csrf_token: csrf }, req(), res)
+          .revoke({ client_id: 'c1', csrf_token: csrf }, signedIn)
           .catch((e: unknown) => e);
         expect(err).toBeInstanceOf(PageError);
         expect(err).toMatchObject({ status: 403, code: 'access_denied' });
@@ -148,34 +134,49 @@ describe(AccountAppsService.name, () => {
     );
 
     it('should require a client_id', async () => {
-      await expect(sut.revoke({ csrf_token: SESSION.csrf }, req(), res)).rejects.toMatchObject({
+      await expect(sut.revoke({ csrf_token: SESSION.csrf }, signedIn)).rejects.toMatchObject({
         code: 'invalid_request',
       });
     });
 
     it('should send a person who is not signed in to log in, revoking nothing', async () => {
-      session = null;
-      const r = req();
-      expect((await sut.revoke({ client_id: 'c1', csrf_token: 'x' }, r, res)).kind).toBe(
-        'redirect',
-      );
+      const outcome = await sut.revoke({ client_id: 'c1', csrf_token: 'x' }, null);
+      expect(outcome.kind).toBe('redirect');
       expect(consents.revoke).not.toHaveBeenCalled();
-      expect(getAuditContext(r)?.outcome).toBe('failure');
+      expect(outcome.audit?.outcome).toBe('failure');
     });
   });
 
   describe('logout', () => {
-    it('should end the session and go to the login page', () => {
-      expect(sut.logout({ csrf_token: SESSION.csrf }, req(), res)).toEqual({
+    it('should end the session server-side, clear the cookie and go to the login page', async () => {
+      expect(await sut.logout({ csrf_token: SESSION.csrf }, signedIn)).toEqual({
         kind: 'redirect',
         url: '/login',
+        cookies: [{ clear: 'session' }],
       });
       expect(ended).toBe(1);
     });
 
-    it('should refuse a wrong CSRF token', () => {
-      expect(() => sut.logout({ csrf_token: 'nope' }, req(), res)).toThrow(PageError);
+    it('should refuse a wrong CSRF token', async () => {
+      await expect(sut.logout({ csrf_token: 'nope' }, signedIn)).rejects.toBeInstanceOf(PageError);
       expect(ended).toBe(0);
+    });
+  });
+
+  describe('sign out everywhere', () => {
+    it('should end every session of the person, with the CSRF token only', async () => {
+      await expect(sut.signOutEverywhere({ csrf_token: 'nope' }, signedIn)).rejects.toBeInstanceOf(
+        PageError,
+      );
+      expect(endedAll).toEqual([]);
+      const outcome = await sut.signOutEverywhere({ csrf_token: SESSION.csrf }, signedIn);
+      expect(outcome).toMatchObject({
+        kind: 'redirect',
+        url: '/login',
+        cookies: [{ clear: 'session' }],
+        audit: { userId: USER_ID, details: { sessions_ended: 2 } },
+      });
+      expect(endedAll).toEqual([USER_ID]);
     });
   });
 });

@@ -7,6 +7,7 @@ import { AccessToken } from 'src/tokens/access-token.entity';
 import { Grant } from 'src/tokens/grant.entity';
 import { RefreshToken } from 'src/tokens/refresh-token.entity';
 import { SigningKey } from 'src/tokens/signing-key.entity';
+import { BrowserSession } from 'src/session/browser-session.entity';
 import { User } from 'src/users/user.entity';
 
 /** Every entity, for the data source (each module still registers its own with forFeature). */
@@ -21,4 +22,5 @@ export const ENTITIES = [
   SigningKey,
   AuditEvent,
   Note,
+  BrowserSession,
 ];

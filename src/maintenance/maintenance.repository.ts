@@ -8,6 +8,7 @@ export type PurgeTarget =
   | 'authorization_codes'
   | 'grants'
   | 'audit_events'
+  | 'browser_sessions'
   | 'dcr_clients';
 
 interface TargetSql {
@@ -50,6 +51,13 @@ const TARGETS: Record<PurgeTarget, TargetSql> = {
     orderBy: 't.expires_at',
   },
   audit_events: { table: 'audit_events', key: 'id', where: 't.at < $1', orderBy: 't.at' },
+  // Expired browser sessions (the session module ends live ones; issue 12 item 3).
+  browser_sessions: {
+    table: 'browser_sessions',
+    key: 'id_hash',
+    where: 't.expires_at < $1',
+    orderBy: 't.expires_at',
+  },
   dcr_clients: {
     table: 'oauth_clients',
     key: 'client_id',

@@ -24,6 +24,7 @@ describe(PurgeExpiredJob.name, () => {
       authorization_codes: 0,
       grants: 3,
       audit_events: 1,
+      browser_sessions: 4,
     };
     locked = new Set();
     calls = [];
@@ -49,6 +50,7 @@ describe(PurgeExpiredJob.name, () => {
       authorization_codes: 0,
       grants: 3,
       audit_events: 1,
+      browser_sessions: 4,
     });
     expect(calls.map((c) => c.target)).toEqual([
       'access_tokens',
@@ -58,6 +60,7 @@ describe(PurgeExpiredJob.name, () => {
       'authorization_codes',
       'grants',
       'audit_events',
+      'browser_sessions',
     ]);
     expect(calls.every((c) => c.limit === 1000)).toBe(true);
   });

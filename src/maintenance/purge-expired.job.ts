@@ -15,7 +15,10 @@ const DAY_MS = 86_400_000;
 
 export type PurgeReport = Partial<Record<PurgeTarget, number>>;
 
-/** Deletes expired codes, tokens and grants, and audit events past retention, in bounded batches. */
+/**
+ * Deletes expired codes, tokens, grants and browser sessions, and audit events past retention, in
+ * bounded batches.
+ */
 @Injectable()
 export class PurgeExpiredJob {
   private readonly logger = new Logger(PurgeExpiredJob.name);
@@ -43,6 +46,7 @@ export class PurgeExpiredJob {
       ['authorization_codes', now],
       ['grants', now],
       ['audit_events', retention],
+      ['browser_sessions', now],
     ];
     const report: PurgeReport = {};
     for (const [target, cutoff] of targets) {

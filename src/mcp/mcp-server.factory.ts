@@ -11,6 +11,7 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv
 import type { Principal } from 'src/bearer/principal.decorator';
 import { ToolRegistry } from './tool-registry';
 import { ToolCallOrigin, ToolRunner } from './tool-runner.service';
+import { isDatabaseUnavailable } from 'src/database/database-errors';
 
 export const MCP_SERVER_INFO = {
   name: 'mcp-oauth-server',
@@ -50,8 +51,10 @@ export class McpServerFactory {
       let outcome;
       try {
         outcome = await this.runner.call(name, args, principal, origin);
-      } catch {
-        // Already logged and audited; the client learns nothing about the internals.
+      } catch (err) {
+        // Already logged and audited; the client learns nothing about the internals, except
+        // that an unavailable database is worth a retry (README "Operations").
+        if (isDatabaseUnavailable(err)) return toolError('temporarily unavailable: retry later');
         return toolError('tool failed');
       }
       switch (outcome.status) {

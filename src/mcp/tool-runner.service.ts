@@ -8,6 +8,7 @@ import type { ZodError } from 'zod/v4';
 import { NotesRepository } from './notes.repository';
 import { ToolRegistry } from './tool-registry';
 import type { ToolDefinition, ToolResult } from './tools/tool-definition';
+import { isDatabaseUnavailable } from 'src/database/database-errors';
 
 /** Where a call came from, for the audit trail. */
 export interface ToolCallOrigin {
@@ -74,11 +75,13 @@ export class ToolRunner {
       return audited({ status: 'ok', result: await this.run(tool, parsed.data, principal) });
     } catch (err) {
       this.record(name, principal, origin, started, 'error');
-      this.logger.error({
-        msg: 'tool failed',
-        tool: tool.name,
-        error: err instanceof Error ? err.name : 'unknown',
-      });
+      // An unavailable database is logged once per outage (DatabaseAvailability), not per call.
+      if (!isDatabaseUnavailable(err))
+        this.logger.error({
+          msg: 'tool failed',
+          tool: tool.name,
+          error: err instanceof Error ? err.name : 'unknown',
+        });
       throw err;
     }
   }

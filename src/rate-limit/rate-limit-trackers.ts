@@ -46,7 +46,12 @@ export function clientIdOf(req: TrackedRequest): string | undefined {
 /** The username of a login form, folded so that case variants share one bucket. */
 export function usernameOf(req: TrackedRequest): string | undefined {
   const username = nonEmptyString(bodyField(req, 'username'));
-  return username?.normalize('NFKC').toLowerCase();
+  return username === undefined ? undefined : foldUsername(username);
+}
+
+/** Case and compatibility forms of a username share one bucket. */
+export function foldUsername(username: string): string {
+  return username.normalize('NFKC').toLowerCase();
 }
 
 export function trackerOf(key: RateLimitKey, req: TrackedRequest): string | undefined {

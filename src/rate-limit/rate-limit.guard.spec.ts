@@ -62,6 +62,13 @@ describe(RateLimitGuard.name, () => {
     windowSeconds: 60,
     keyPrefix: 'p:',
     limits: limits({ 'token.client': 2, 'token.ip': 100 }),
+    failureWindowSeconds: 300,
+    failureLimits: {
+      'client_auth.client': 0,
+      'client_auth.ip': 0,
+      'login.username_ip': 0,
+      'login.username': 0,
+    },
   });
   let app: INestApplication;
   let audit: { record: jest.Mock };

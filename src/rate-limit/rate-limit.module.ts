@@ -1,13 +1,18 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from 'src/config/app-config';
+import { ClientAuthFailuresInterceptor } from './client-auth-failures.interceptor';
+import { GuessingLimits } from './guessing-limits';
 import { rateLimitThrottlers } from './rate-limit-throttlers';
 import { RateLimitGuard } from './rate-limit.guard';
 import { RateLimitStorage } from './rate-limit.storage';
 
-/** Holds the counters; its own module so the throttler options can inject it. */
-@Module({ providers: [RateLimitStorage], exports: [RateLimitStorage] })
+/**
+ * Holds the counters; its own module so the throttler options can inject it. Also the guessing
+ * limits (failed attempts, issue 12 item 9), which the login service uses.
+ */
+@Module({ providers: [RateLimitStorage, GuessingLimits], exports: [RateLimitStorage, GuessingLimits] })
 export class RateLimitStorageModule {}
 
 /**
@@ -25,7 +30,11 @@ export class RateLimitStorageModule {}
         setHeaders: false,
       }),
     }),
+    RateLimitStorageModule,
   ],
-  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
+  providers: [
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+    { provide: APP_INTERCEPTOR, useClass: ClientAuthFailuresInterceptor },
+  ],
 })
 export class RateLimitModule {}

@@ -1,3 +1,5 @@
+import { ClientDeletion } from 'src/clients/client-deletion.service';
+import { ClientsRepository } from 'src/clients/clients.repository';
 import { GrantsService } from 'src/authorization/grants.service';
 import { Clock } from 'src/common/clock';
 import { AccessTokensRepository } from './access-tokens.repository';
@@ -29,6 +31,7 @@ describe(ClientTokenRevocationService.name, () => {
       checker as unknown as RevocationChecker,
       broadcaster as unknown as RevocationBroadcaster,
       new FixedClock(),
+      new ClientDeletion({} as ClientsRepository),
     );
 
     expect(await sut.revokeAllForClient('c1', 'client_disabled')).toEqual({

@@ -74,7 +74,7 @@ describeWithChromium('Connected apps in a real browser (headless Chromium, e2e)'
 
     await Promise.all([
       page.waitForURL(`${base}/login`),
-      page.getByRole('button', { name: 'Sign out' }).click(),
+      page.getByRole('button', { name: 'Sign out', exact: true }).click(),
     ]);
     await page.goto(`${base}/account/apps`);
     expect(new URL(page.url()).pathname).toBe('/login');

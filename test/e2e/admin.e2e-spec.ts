@@ -154,6 +154,7 @@ describe('Admin API (e2e)', () => {
           ],
           grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
           scope: ['read'],
+          application_type: 'native',
           unknown_field: 'ignored',
         })
         .expect(201);
@@ -249,16 +250,28 @@ describe('Admin API (e2e)', () => {
 
     it.each([
       [{ client_name: undefined }, 'invalid client_name'],
-      [{ client_name: '   ' }, 'invalid client_name'],
-      [{ redirect_uris: ['javascript:alert(1)'] }, 'invalid redirect_uris'],
-      [{ redirect_uris: ['data:text/html,x'] }, 'invalid redirect_uris'],
-      [{ redirect_uris: ['file:///etc/passwd'] }, 'invalid redirect_uris'],
-      [{ redirect_uris: ['http://app.example.com/cb'] }, 'invalid redirect_uris'],
-      [{ redirect_uris: ['https://app.example.com/cb#x'] }, 'invalid redirect_uris'],
+      // The DTO checks the shape; the client policy (the same as DCR's) names what is wrong.
+      [{ client_name: '   ' }, 'client_name must not be empty'],
+      [{ client_name: 'x'.repeat(201) }, 'client_name must be at most 200 characters'],
+      [
+        { redirect_uris: ['javascript:alert(1)'] },
+        'redirect_uris[0] must not use the javascript scheme',
+      ],
+      [{ redirect_uris: ['data:text/html,x'] }, 'redirect_uris[0] must not use the data scheme'],
+      [{ redirect_uris: ['file:///etc/passwd'] }, 'redirect_uris[0] must not use the file scheme'],
+      [
+        { redirect_uris: ['http://app.example.com/cb'] },
+        'redirect_uris[0] may use http only on a loopback host',
+      ],
+      [
+        { redirect_uris: ['https://app.example.com/cb#x'] },
+        'redirect_uris[0] must not contain a fragment',
+      ],
+      [{ redirect_uris: [42] }, 'invalid redirect_uris'],
       [{ redirect_uris: 'https://app.example.com/cb' }, 'invalid redirect_uris'],
       [{ grant_types: ['password'] }, 'invalid grant_types'],
-      [{ grant_types: [] }, 'invalid grant_types'],
-      [{ scope: ['read write'] }, 'invalid scope'],
+      [{ grant_types: [] }, 'grant_types must not be empty'],
+      [{ scope: ['read write'] }, 'scope[0] is not a valid scope token'],
       [{ scope: 'read' }, 'invalid scope'],
       [{ token_endpoint_auth_method: 'private_key_jwt' }, 'invalid token_endpoint_auth_method'],
       [{ client_secret: 'short' }, 'invalid client_secret'],
@@ -385,7 +398,7 @@ describe('Admin API (e2e)', () => {
     it.each([
       [{ client_name: null }, 'invalid client_name'],
       [{ disabled: 'yes' }, 'invalid disabled'],
-      [{ redirect_uris: ['vbscript:x'] }, 'invalid redirect_uris'],
+      [{ redirect_uris: ['vbscript:x'] }, 'redirect_uris[0] must not use the vbscript scheme'],
       [{ redirect_uris: [] }, 'redirect_uris is required for the authorization_code grant'],
     ])('should refuse the change %j', async (change, description) => {
       const body = await createClient();

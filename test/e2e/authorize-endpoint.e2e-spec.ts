@@ -70,11 +70,13 @@ describe('GET /oauth/authorize and the login and consent pages (e2e)', () => {
       }
     });
 
-    it('should let only the port vary for a loopback redirect URI (RFC 8252 §7.3)', async () => {
-      const ok = await request(t.http).get(valid({ redirect_uri: 'http://localhost:49152/callback' }));
-      expect(ok.status).toBe(302);
-      expect(ok.headers.location).toMatch(/^\/login\?return_to=/);
-      const native = await insertClient(t.dataSource, { redirectUris: ['http://127.0.0.1/cb'] });
+    it('should let only the port vary for a loopback IP redirect URI of a public client (RFC 8252 §7.3)', async () => {
+      // The demo client is a confidential web client on localhost: exact match only.
+      await expectErrorPage(valid({ redirect_uri: 'http://localhost:49152/callback' }), /redirect_uri is not registered/);
+      const native = await insertClient(t.dataSource, {
+        redirectUris: ['http://127.0.0.1/cb'],
+        tokenEndpointAuthMethod: 'none',
+      });
       const res = await request(t.http).get(
         valid({ client_id: native.clientId, redirect_uri: 'http://127.0.0.1:33418/cb' }),
       );

@@ -62,6 +62,8 @@ class DocumentServer {
 }
 
 const REDIRECT_URI = 'http://127.0.0.1:3000/callback';
+/** The one public reason for every fetch failure (docs/security-client-policy.md). */
+const FETCH_FAILED = 'could not be fetched';
 const goodDocument = (url: string, extra: Record<string, unknown> = {}) => ({
   client_id: url,
   client_name: 'Metadata App',
@@ -113,8 +115,14 @@ describe('Client ID Metadata Documents (e2e)', () => {
   beforeAll(async () => {
     await docs.start();
     t = await createTestApp({
-      // 2 s: short for the "too slow" case, long enough for a loaded machine's fetch of a good document.
-      env: { CIMD_ALLOW_HTTP_LOOPBACK: 'true', CIMD_ALLOW_LOOPBACK: 'true', CIMD_FETCH_TIMEOUT_MS: '2000' },
+      env: {
+        CIMD_ALLOW_HTTP_LOOPBACK: 'true',
+        CIMD_ALLOW_LOOPBACK: 'true',
+        // 2 s: short for the "too slow" case, long enough for a loaded machine's fetch of a good document.
+        CIMD_FETCH_TIMEOUT_MS: '2000',
+        // The documents are served on a random port; in production only 443 is fetched.
+        CIMD_ALLOWED_PORTS: new URL(docs.base).port,
+      },
       override: (b) => b.overrideProvider(Clock).useValue(clock),
     });
   });
@@ -133,6 +141,9 @@ describe('Client ID Metadata Documents (e2e)', () => {
     expect(consent.text).toContain('Metadata App');
     expect(consent.text).toContain('127.0.0.1:3000');
     expect(consent.text).toContain('This application runs on your own computer');
+    // Nobody vetted it: the name is quoted as a claim, with the host that published it.
+    expect(consent.text).toContain('Unverified application');
+    expect(consent.text).toContain(`published at <strong>${new URL(clientId).host}</strong>`);
     const decision = await agent.post('/consent').type('form').send({ ...formFields(consent.text), decision: 'approve' });
     expect(decision.status).toBe(303);
     const code = new URL(decision.headers.location).searchParams.get('code')!;
@@ -224,13 +235,14 @@ describe('Client ID Metadata Documents (e2e)', () => {
 
     it('should refuse a document larger than 5 KB', async () => {
       const clientId = docs.json('/clients/huge.json', (url) => goodDocument(url, { padding: 'x'.repeat(6000) }));
-      await expectRefused(clientId, 'document is larger than 5120 bytes');
+      await expectRefused(clientId, FETCH_FAILED);
+      expect(t.logs.join('\n')).toContain('document is larger than 5120 bytes');
     });
 
     it('should give up on a document that is too slow', async () => {
       const clientId = docs.route('/clients/slow.json', () => undefined);
       const started = Date.now();
-      await expectRefused(clientId, 'fetch timed out');
+      await expectRefused(clientId, FETCH_FAILED);
       expect(Date.now() - started).toBeLessThan(3000);
     });
 
@@ -239,7 +251,7 @@ describe('Client ID Metadata Documents (e2e)', () => {
       const away = docs.route('/clients/away.json', (_req, res) =>
         res.writeHead(302, { Location: `http://localhost:${port}/clients/happy.json` }).end(),
       );
-      await expectRefused(away, 'redirect to another origin');
+      await expectRefused(away, FETCH_FAILED);
       const moved = docs.url('/clients/moved.json');
       docs.json('/clients/moved-v2.json', () => goodDocument(moved));
       docs.route('/clients/moved.json', (_req, res) => res.writeHead(301, { Location: '/clients/moved-v2.json' }).end());
@@ -248,11 +260,48 @@ describe('Client ID Metadata Documents (e2e)', () => {
     });
 
     it('should refuse a missing document, HTML, and a malformed client_id URL', async () => {
-      await expectRefused(docs.url('/clients/missing.json'), 'fetch failed with http status 404');
+      await expectRefused(docs.url('/clients/missing.json'), FETCH_FAILED);
       const html = docs.route('/clients/page.json', (_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>'));
-      await expectRefused(html, 'response is not application/json');
+      await expectRefused(html, FETCH_FAILED);
       await expectRefused(docs.url('/clients/../x.json'), 'client_id url must not contain dot segments');
       await expectRefused(`${docs.base}/`, 'client_id url must have a path');
+    });
+
+    it('should give one answer for every fetch failure: no status, content type or timeout oracle', async () => {
+      const ids = [
+        docs.url('/clients/oracle-missing.json'),
+        docs.route('/clients/oracle-500.json', (_req, res) => res.writeHead(500).end()),
+        docs.route('/clients/oracle-text.json', (_req, res) => res.writeHead(200, { 'Content-Type': 'text/plain' }).end('{}')),
+        docs.route('/clients/oracle-notjson.json', (_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('<html>')),
+        docs.route('/clients/oracle-slow.json', () => undefined),
+        docs.route('/clients/oracle-reset.json', (req) => req.socket.destroy()),
+      ];
+      const answers = new Set<string>();
+      for (const id of ids) {
+        const page = await request(t.http).get(authorizeUrl(id));
+        expect(page.status).toBe(400);
+        answers.add(/<p class="error">([^<]*)<\/p>/.exec(page.text)![1]);
+        const token = await tokenRequest({ grant_type: 'authorization_code', code: 'x', client_id: id });
+        answers.add(`${token.status} ${JSON.stringify(token.body)}`);
+      }
+      expect([...answers]).toEqual([
+        `client metadata document: ${FETCH_FAILED}`,
+        `401 ${JSON.stringify({ error: 'invalid_client', error_description: `client metadata document: ${FETCH_FAILED}` })}`,
+      ]);
+      // The operator still learns what happened, from the log.
+      expect(t.logs.join('\n')).toContain('fetch failed with http status 500');
+    });
+
+    it('should fetch from no port but the allowed ones (CIMD_ALLOWED_PORTS, default 443)', async () => {
+      const other = new DocumentServer();
+      await other.start();
+      try {
+        const clientId = other.json('/clients/elsewhere.json', (url) => goodDocument(url));
+        await expectRefused(clientId, `client_id url must use port ${new URL(docs.base).port}`);
+        expect(other.hits.size).toBe(0);
+      } finally {
+        await other.stop();
+      }
     });
 
     it('should treat a disabled CIMD client as unknown', async () => {
@@ -297,7 +346,9 @@ describe('Client ID Metadata Documents without the loopback test switch (e2e)', 
 
   beforeAll(async () => {
     await docs.start();
-    t = await createTestApp({ env: { CIMD_ALLOW_HTTP_LOOPBACK: 'true', CIMD_ALLOW_LOOPBACK: 'false' } });
+    t = await createTestApp({
+      env: { CIMD_ALLOW_HTTP_LOOPBACK: 'true', CIMD_ALLOW_LOOPBACK: 'false', CIMD_ALLOWED_PORTS: `443,${new URL(docs.base).port}` },
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -309,7 +360,7 @@ describe('Client ID Metadata Documents without the loopback test switch (e2e)', 
     for (const id of [clientId, clientId.replace('127.0.0.1', 'localhost'), 'https://10.0.0.1/client.json', 'https://169.254.169.254/latest/meta-data']) {
       const res = await request(t.http).post('/oauth/token').type('form').send({ grant_type: 'authorization_code', code: 'x', client_id: id });
       expect(res.status).toBe(401);
-      expect(res.body).toEqual({ error: 'invalid_client', error_description: 'client metadata document: host resolves to a non-public address' });
+      expect(res.body).toEqual({ error: 'invalid_client', error_description: `client metadata document: ${FETCH_FAILED}` });
     }
     expect(docs.hits.size).toBe(0);
   });

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { DEMO_CLIENT, DEMO_USER } from 'src/seed/demo-data';
+import { ClientAdminService } from 'src/clients/client-admin.service';
+import { DEMO_USER } from 'src/seed/demo-data';
 import { authorizePath } from '../support/browser';
 import { describeWithChromium, launchChromium } from '../support/chromium';
 import { pkcePair } from '../support/pkce';
@@ -31,7 +32,8 @@ describeWithChromium('Login and consent in a real browser (headless Chromium, e2
   it('should log in, show the consent page, and deliver the code to the redirect URI', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    // The demo redirect URI is a loopback one, so any port matches (RFC 8252 §7.3): listen on one.
+    // A client an administrator registered, returning to a port this test listens on (the demo
+    // client is a confidential web client: its localhost port is matched exactly).
     let callback: URL | undefined;
     const receiver = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -41,12 +43,19 @@ describeWithChromium('Login and consent in a real browser (headless Chromium, e2
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const callbackPort = (receiver.address() as { port: number }).port;
     const redirectUri = `http://localhost:${callbackPort}/callback`;
+    const { client } = await t.app.get(ClientAdminService).create({
+      clientName: 'Demo Client',
+      redirectUris: [redirectUri],
+      grantTypes: ['authorization_code', 'refresh_token'],
+      scope: ['read', 'write'],
+      tokenEndpointAuthMethod: 'client_secret_basic',
+    });
     const { challenge } = pkcePair();
     await page.goto(
       base +
         authorizePath({
           response_type: 'code',
-          client_id: DEMO_CLIENT.clientId,
+          client_id: client.clientId,
           redirect_uri: redirectUri,
           scope: 'read write',
           state: 'browser-state',

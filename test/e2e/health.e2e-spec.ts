@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { ShutdownState } from 'src/health/shutdown-state';
 import { createTestApp, TestApp } from './create-test-app';
 
 describe('Health and error model (e2e)', () => {
@@ -14,9 +15,44 @@ describe('Health and error model (e2e)', () => {
     expect(res.body).toEqual({ status: 'ok' });
   });
 
-  it('should answer readiness when the database responds', async () => {
+  it('should answer readiness (terminus) when the database responds and a signing key is there', async () => {
     const res = await request(t.http).get('/health/ready').expect(200);
-    expect(res.body).toEqual({ status: 'ok', database: 'up' });
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body).toEqual({
+      status: 'ok',
+      info: {
+        process: { status: 'up' },
+        database: { status: 'up', kind: t.config.db.kind === 'postgres' ? 'postgresql' : 'pglite' },
+        signing_keys: { status: 'up' },
+      },
+      error: {},
+      details: {
+        process: { status: 'up' },
+        database: { status: 'up', kind: t.config.db.kind === 'postgres' ? 'postgresql' : 'pglite' },
+        signing_keys: { status: 'up' },
+      },
+    });
+  });
+
+  it('should show the same checks as a page at /health', async () => {
+    const res = await request(t.http).get('/health').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.text).toContain('<h1>Ready</h1>');
+    expect(res.text).toMatch(/<td>database<\/td><td class="">up<\/td>/);
+    expect(res.text).toMatch(/<td>signing_keys<\/td><td class="">up<\/td>/);
+  });
+
+  it('should answer 503 on readiness once shutdown began, while liveness stays 200', async () => {
+    const other = await createTestApp();
+    try {
+      other.app.get(ShutdownState).begin();
+      const res = await request(other.http).get('/health/ready').expect(503);
+      expect(res.body.status).toBe('error');
+      expect(res.body.error).toEqual({ process: { status: 'down', message: 'shutting down' } });
+      await request(other.http).get('/health/live').expect(200, { status: 'ok' });
+    } finally {
+      await other.close();
+    }
   });
 
   it('should give every response a request id, keeping a well-formed incoming one', async () => {

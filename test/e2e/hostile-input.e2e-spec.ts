@@ -568,12 +568,12 @@ describe('Hostile input on every public endpoint (e2e, fast-check)', () => {
         })),
     ));
 
-  it('GET /account/apps, POST /account/apps/revoke and POST /logout', () =>
+  it('GET /account/apps, POST /account/apps/revoke, POST /logout and POST /account/sessions/revoke', () =>
     fuzz(
       'account',
       fc
         .record({
-          path: fc.constantFrom('/account/apps', '/account/apps/revoke', '/logout'),
+          path: fc.constantFrom('/account/apps', '/account/apps/revoke', '/logout', '/account/sessions/revoke'),
           body: bodies(
             params({
               csrf_token: consentFields?.csrf_token ?? 'x',

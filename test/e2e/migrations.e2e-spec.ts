@@ -7,6 +7,7 @@ const TABLES = [
   'access_tokens',
   'audit_events',
   'authorization_codes',
+  'browser_sessions',
   'consents',
   'grants',
   'notes',

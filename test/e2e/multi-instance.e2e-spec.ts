@@ -149,6 +149,40 @@ function liveInstancesSuite(label: string, extraEnv: () => Record<string, string
       expect(await verdict(b, issued.access_token)).toBe('revoked');
     });
 
+    it('should make B refuse a client’s token within a second of its RFC 7592 DELETE on A (one delete path)', async () => {
+      const reg = (
+        await request(a.http)
+          .post('/oauth/register')
+          .send({ redirect_uris: ['http://127.0.0.1:9999/cb'], token_endpoint_auth_method: 'none' })
+          .expect(201)
+      ).body;
+      const { code, verifier } = await authorizeAsUser(a.http, {
+        client_id: reg.client_id,
+        redirect_uri: 'http://127.0.0.1:9999/cb',
+        scope: 'read',
+      });
+      const issued = (
+        await request(a.http)
+          .post('/oauth/token')
+          .type('form')
+          .send({
+            grant_type: 'authorization_code',
+            client_id: reg.client_id,
+            code,
+            code_verifier: verifier,
+            redirect_uri: 'http://127.0.0.1:9999/cb',
+          })
+          .expect(200)
+      ).body;
+      expect(await verdict(b, issued.access_token)).toBe(true);
+      await request(a.http)
+        .delete(`/oauth/register/${reg.client_id}`)
+        .set('Authorization', `Bearer ${reg.registration_access_token}`)
+        .expect(204);
+      const elapsed = await msUntilRefused(b, issued.access_token, PROPAGATION_BUDGET_MS);
+      expect(elapsed).toBeLessThan(PROPAGATION_BUDGET_MS);
+    });
+
     it('should rotate a refresh token raced across both instances exactly once', async () => {
       const issued = await userTokens(a);
       const refresh = (t: TestApp) =>
@@ -198,7 +232,12 @@ if (usingPostgres()) {
   describe('Two instances, one after the other, on one persisted PGlite DATA_DIR (e2e)', () => {
     // PGlite is one in-process connection: two live instances cannot share it, and a revocation
     // needs no broadcast. The shared-database properties are checked across a restart instead.
-    const env = { DATA_DIR: mkdtempSync(join(tmpdir(), 'mcp-oauth-multi-')), DATABASE_URL: '' };
+    // The retry below crosses a restart (several seconds), so the grace window is widened for it.
+    const env = {
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'mcp-oauth-multi-')),
+      DATABASE_URL: '',
+      REFRESH_GRACE_SECONDS: '120',
+    };
     const database: TestDatabase = { url: '', drop: async () => undefined };
     const boot = () => createTestApp({ env, database });
 

@@ -155,11 +155,10 @@ describe('Dynamic client registration, RFC 7591 and 7592 (e2e)', () => {
       ).expect(200);
     });
 
-    it('should register a client_credentials client and issue it tokens', async () => {
-      const res = await register({ grant_types: ['client_credentials'], client_name: 'Worker' }).expect(201);
-      expect(res.body).toMatchObject({ grant_types: ['client_credentials'], response_types: [], redirect_uris: [] });
-      const ok = await tokenRequest({ grant_type: 'client_credentials', scope: 'read' }, basic(res.body.client_id, res.body.client_secret));
-      expect(ok.status).toBe(200);
+    it('should refuse to register a client_credentials client (issue 12 item 2: no user-less tool access)', async () => {
+      const res = await register({ grant_types: ['client_credentials'], client_name: 'Worker' }).expect(400);
+      expect(res.body.error).toBe('invalid_client_metadata');
+      expect(res.body.error_description).toMatch(/client_credentials is not available through registration/);
     });
 
     it('should make two distinct working clients of the same request sent twice (Claude)', async () => {
@@ -232,10 +231,10 @@ describe('Dynamic client registration, RFC 7591 and 7592 (e2e)', () => {
       ['a web app with a custom scheme', { redirect_uris: ['cursor://a.b/cb'], application_type: 'web' }, 'invalid_redirect_uri', 'redirect_uris[0] uses a private-use uri scheme, which requires application_type native'],
       ['an unsupported auth method', { ...uris, token_endpoint_auth_method: 'private_key_jwt' }, 'invalid_client_metadata', 'token_endpoint_auth_method is not supported'],
       ['an unsupported grant', { ...uris, grant_types: ['authorization_code', 'password'] }, 'invalid_client_metadata', 'grant_types[1] is not supported'],
-      ['public client_credentials', { ...uris, grant_types: ['client_credentials'], token_endpoint_auth_method: 'none' }, 'invalid_client_metadata', 'grant_types client_credentials requires a confidential client'],
+      ['public client_credentials', { ...uris, grant_types: ['client_credentials'], token_endpoint_auth_method: 'none' }, 'invalid_client_metadata', 'grant_types client_credentials is not available through registration; an administrator creates machine clients'],
       ['refresh without code', { ...uris, grant_types: ['refresh_token'] }, 'invalid_client_metadata', 'grant_types refresh_token requires authorization_code'],
       ['response_type token', { ...uris, response_types: ['token'] }, 'invalid_client_metadata', 'response_types[0] is not supported'],
-      ['inconsistent types', { ...uris, grant_types: ['client_credentials'], response_types: ['code'] }, 'invalid_client_metadata', 'grant_types and response_types are inconsistent'],
+      ['inconsistent types', { ...uris, grant_types: ['authorization_code'], response_types: [] }, 'invalid_client_metadata', 'grant_types and response_types are inconsistent'],
       ['a bad application_type', { ...uris, application_type: 'browser' }, 'invalid_client_metadata', 'application_type must be web or native'],
       ['a numeric client_name', { ...uris, client_name: 12 }, 'invalid_client_metadata', 'client_name must be a string'],
       ['a long client_name', { ...uris, client_name: 'n'.repeat(201) }, 'invalid_client_metadata', 'client_name must be at most 200 characters'],

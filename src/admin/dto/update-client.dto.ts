@@ -1,53 +1,46 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsArray, IsBoolean, IsIn, IsString, ValidateIf } from 'class-validator';
 import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsString,
-  Length,
-  Matches,
-  ValidateIf,
-} from 'class-validator';
+  MAX_CLIENT_NAME_LENGTH,
+  MAX_REDIRECT_URIS,
+  MAX_SCOPES,
+} from 'src/clients/policy/client-policy';
 import { GRANT_TYPES, GrantType } from 'src/oauth/oauth.constants';
-import { APPLICATION_TYPES, MAX_REDIRECT_URIS, MAX_SCOPES } from './create-client.dto';
-import { IsRedirectUri, SCOPE_TOKEN, Unique } from './validators';
+import { APPLICATION_TYPES } from './create-client.dto';
+import { Unique } from './validators';
 
 /** Present but null is invalid: these columns are never empty. */
 const Given = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
-/** PATCH /admin/clients/:id: only the fields given change. */
+/**
+ * PATCH /admin/clients/:id: only the fields given change. Shape only; the client policy checks the
+ * client as it would be after the change.
+ */
 export class UpdateClientDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: MAX_CLIENT_NAME_LENGTH })
   @Given()
   @IsString()
-  @Length(1, 200)
-  @Matches(/\S/)
   client_name?: string;
 
   @ApiPropertyOptional({ type: [String], maxItems: MAX_REDIRECT_URIS })
   @Given()
   @IsArray()
-  @ArrayMaxSize(MAX_REDIRECT_URIS)
   @Unique()
-  @IsRedirectUri({ each: true })
+  @IsString({ each: true })
   redirect_uris?: string[];
 
   @ApiPropertyOptional({ enum: GRANT_TYPES, isArray: true })
   @Given()
   @IsArray()
-  @ArrayMinSize(1)
   @Unique()
   @IsIn(GRANT_TYPES, { each: true })
   grant_types?: GrantType[];
 
-  @ApiPropertyOptional({ type: [String] })
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_SCOPES })
   @Given()
   @IsArray()
-  @ArrayMaxSize(MAX_SCOPES)
   @Unique()
-  @Matches(SCOPE_TOKEN, { each: true })
+  @IsString({ each: true })
   scope?: string[];
 
   @ApiPropertyOptional({ enum: APPLICATION_TYPES })

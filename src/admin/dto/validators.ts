@@ -1,27 +1,7 @@
 import { Transform } from 'class-transformer';
-import { ValidateBy, ValidationOptions } from 'class-validator';
-import { redirectUriProblem } from 'src/oauth/redirect-uri-policy';
 
-/** RFC 6749 §3.3 scope-token characters. */
-export const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
-
-/**
- * A redirect URI an administrator may register: https, http on a loopback host, or a private-use
- * scheme (the server-wide policy, MCP.md checklist 23); never javascript:, data:, file:, a fragment
- * or credentials.
- */
-export function IsRedirectUri(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isRedirectUri',
-      validator: {
-        validate: (value: unknown) => redirectUriProblem(value) === null,
-        defaultMessage: () => 'invalid redirect uri',
-      },
-    },
-    options,
-  );
-}
+/** RFC 6749 §3.3 scope-token characters (users' scopes; clients' are the client policy's). */
+export { SCOPE_TOKEN } from 'src/clients/policy/client-policy';
 
 /** Query-string booleans: only the words true and false (anything else fails validation). */
 export const ToBoolean = () =>

@@ -2,7 +2,11 @@ import { validateCimdDocument } from './cimd-document';
 import { CimdError } from './cimd-error';
 
 const URL_ID = 'https://app.example.com/oauth/client.json';
-const policy = { allowCustomSchemes: true, allowedScopes: ['read', 'write'] };
+const policy = {
+  allowCustomSchemes: true,
+  namedCustomSchemes: ['cursor'],
+  allowedScopes: ['read', 'write'],
+};
 const doc = (extra: Record<string, unknown> = {}) => ({
   client_id: URL_ID,
   client_name: 'Example App',

@@ -1,6 +1,8 @@
 import { OAuthError } from 'src/oauth/errors/oauth.error';
 import { GrantType } from 'src/oauth/oauth.constants';
+import { ClientPolicyViolation } from '../policy/client-policy';
 import {
+  applyClientPolicy,
   ClientMetadataPolicy,
   optionalStringArray,
   RawMetadata,
@@ -21,7 +23,7 @@ const SUPPORTED_GRANTS: GrantType[] = ['authorization_code', 'refresh_token'];
 /**
  * Validates a fetched Client ID Metadata Document (CIMD draft §4, MCP.md checklist 25) into the
  * client this server will use: `client_id` equal to the URL exactly, a non-empty `client_name`,
- * `redirect_uris` under the registration policy, no secrets or private keys, and the public-client
+ * `redirect_uris` under the client policy (docs/security-client-policy.md), no secrets or private keys, and the public-client
  * profile (auth method none; grants narrowed to the code flow and refresh). A document written for
  * many servers may offer more than we support: we pick what we can, and refuse only when nothing fits.
  */
@@ -39,19 +41,20 @@ export function validateCimdDocument(
     const responseTypes = optionalStringArray(doc, 'response_types');
     if (responseTypes && !responseTypes.includes('code'))
       throw new CimdError('response_types must include code');
-    const { uris, kinds } = readRedirectUris(doc, policy, true);
-    return {
-      redirectUris: uris,
-      tokenEndpointAuthMethod: 'none',
+    const read = {
+      redirectUris: readRedirectUris(doc, true),
+      tokenEndpointAuthMethod: 'none' as const,
       grantTypes,
       responseTypes: ['code'],
-      applicationType: readApplicationType(doc, kinds),
+      applicationType: readApplicationType(doc),
       clientName: readClientName(doc, true),
       scope: readScope(doc, policy.allowedScopes),
       metadata: readPreservedMetadata(doc),
     };
+    return applyClientPolicy(read, policy);
   } catch (err) {
     // The field checks shared with registration speak RFC 7591; here they describe the document.
+    if (err instanceof ClientPolicyViolation) throw new CimdError(err.description);
     if (err instanceof OAuthError) throw new CimdError(err.description ?? err.code);
     throw err;
   }

@@ -5,11 +5,22 @@ import { OAuthError } from 'src/oauth/errors/oauth.error';
  * no secret (it may name the URL's parts, which are public).
  */
 export class CimdError extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    /** What really happened, for the server log only (never in a response). */
+    readonly detail?: string,
+  ) {
     super(reason);
     this.name = 'CimdError';
   }
 }
+
+/**
+ * The one public reason for every failure to fetch a document (DNS, address, port, connection,
+ * status, content type, size, encoding, json, redirects, timeout): naming them would make the
+ * server a port-scanning oracle (docs/security-client-policy.md). The log keeps the detail.
+ */
+export const CIMD_FETCH_FAILED = 'could not be fetched';
 
 /**
  * The protocol error for an unresolvable CIMD client: `invalid_client` (MCP.md checklist 25). At

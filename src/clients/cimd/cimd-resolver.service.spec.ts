@@ -5,6 +5,7 @@ import { AppConfig } from 'src/config/app-config';
 import { OAuthError } from 'src/oauth/errors/oauth.error';
 import { OAuthClient } from '../oauth-client.entity';
 import { ClientsRepository, RegisteredMetadata } from '../clients.repository';
+import { ClientPolicy } from '../policy/client-policy';
 import { CimdResolver } from './cimd-resolver.service';
 import { CimdError } from './cimd-error';
 
@@ -35,8 +36,18 @@ class FakeClients {
 
 const ID = 'https://app.example.com/client.json';
 const config = {
-  cimd: { enabled: true, allowLoopback: false, allowHttpLoopback: false, fetchTimeoutMs: 1000 },
-  registration: { allowCustomSchemes: true, allowedScopes: ['read', 'write'] },
+  cimd: {
+    enabled: true,
+    allowLoopback: false,
+    allowHttpLoopback: false,
+    fetchTimeoutMs: 1000,
+    allowedPorts: [443],
+  },
+  registration: {
+    allowCustomSchemes: true,
+    customSchemes: ['cursor'],
+    allowedScopes: ['read', 'write'],
+  },
 } as unknown as AppConfig;
 const document = (name = 'Example') => ({
   client_id: ID,
@@ -58,7 +69,13 @@ describe(CimdResolver.name, () => {
     fetcher = jest.fn().mockResolvedValue({ body: document(), cacheControl: 'max-age=120' });
     record = jest.fn();
     const audit = { record } as unknown as AuditService;
-    sut = new CimdResolver(clients as unknown as ClientsRepository, config, clock, audit);
+    sut = new CimdResolver(
+      clients as unknown as ClientsRepository,
+      config,
+      clock,
+      audit,
+      new ClientPolicy(config),
+    );
     sut.useFetcher(fetcher);
   });
   afterEach(() => jest.restoreAllMocks());
@@ -103,13 +120,13 @@ describe(CimdResolver.name, () => {
     expect(fetcher).toHaveBeenCalledTimes(1);
   });
 
-  it('should fail with invalid_client naming the reason, and remember the failure briefly', async () => {
+  it('should fail with invalid_client and one generic reason for any fetch failure, and remember it briefly', async () => {
     fetcher.mockRejectedValue(new CimdError('fetch timed out'));
     const error = await sut.resolve(ID).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OAuthError);
     expect(error).toMatchObject({
       code: 'invalid_client',
-      description: 'client metadata document: fetch timed out',
+      description: 'client metadata document: could not be fetched',
     });
     await expect(sut.resolve(ID)).rejects.toMatchObject({ code: 'invalid_client' });
     expect(fetcher).toHaveBeenCalledTimes(1);

@@ -5,8 +5,9 @@ import { AppConfig } from 'src/config/app-config';
 import { OAuthClient } from '../oauth-client.entity';
 import { ClientMetadataPolicy } from '../registration/client-metadata';
 import { ClientsRepository } from '../clients.repository';
+import { ClientPolicy } from '../policy/client-policy';
 import { validateCimdDocument } from './cimd-document';
-import { CimdError, cimdInvalidClient } from './cimd-error';
+import { CIMD_FETCH_FAILED, CimdError, cimdInvalidClient } from './cimd-error';
 import { fetchMetadataDocument, FetchedDocument } from './cimd-fetcher';
 import { looksLikeCimdUrl, parseCimdUrl } from './cimd-url';
 import { cacheLifetimeSeconds, TtlLruCache } from './ttl-lru-cache';
@@ -37,6 +38,7 @@ export class CimdResolver {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly clientPolicy: ClientPolicy,
   ) {
     this.fetcher = (url) =>
       fetchMetadataDocument(url, {
@@ -83,14 +85,20 @@ export class CimdResolver {
     let metadata: ReturnType<typeof validateCimdDocument>;
     try {
       const url = parseCimdUrl(clientId, this.config.cimd);
-      fetched = await this.fetcher(url);
+      fetched = await this.fetcher(url).catch((err: unknown) => {
+        throw err instanceof CimdError ? new CimdError(CIMD_FETCH_FAILED, err.reason) : err;
+      });
       metadata = validateCimdDocument(fetched.body, clientId, {
-        allowCustomSchemes: this.config.registration.allowCustomSchemes,
+        ...this.clientPolicy.rules,
         allowedScopes: this.config.registration.allowedScopes,
       } satisfies ClientMetadataPolicy);
     } catch (err) {
       if (!(err instanceof CimdError)) throw err;
-      this.logger.warn({ msg: 'client metadata document rejected', clientId, reason: err.reason });
+      this.logger.warn({
+        msg: 'client metadata document rejected',
+        clientId,
+        reason: err.detail ?? err.reason,
+      });
       this.failures.set(clientId, err.reason, this.clock.now().getTime() + FAILURE_CACHE_MS);
       throw cimdInvalidClient(err.reason);
     }

@@ -1,7 +1,7 @@
 import { CimdError } from './cimd-error';
 import { looksLikeCimdUrl, parseCimdUrl } from './cimd-url';
 
-const strict = { allowHttpLoopback: false };
+const strict = { allowHttpLoopback: false, allowedPorts: [443] };
 const reason = (id: string, options = strict): string => {
   try {
     parseCimdUrl(id, options);
@@ -18,9 +18,12 @@ describe(looksLikeCimdUrl.name, () => {
     expect(looksLikeCimdUrl('demo_client', strict)).toBe(false);
     expect(looksLikeCimdUrl('mcp_abc', strict)).toBe(false);
     expect(looksLikeCimdUrl('http://127.0.0.1:9/client.json', strict)).toBe(false);
-    expect(looksLikeCimdUrl('http://127.0.0.1:9/client.json', { allowHttpLoopback: true })).toBe(
-      true,
-    );
+    expect(
+      looksLikeCimdUrl('http://127.0.0.1:9/client.json', {
+        allowHttpLoopback: true,
+        allowedPorts: [443],
+      }),
+    ).toBe(true);
   });
 });
 
@@ -30,6 +33,15 @@ describe(parseCimdUrl.name, () => {
       'app.example.com',
     );
     expect(parseCimdUrl('https://app.example.com/c?v=2', strict).search).toBe('?v=2');
+    expect(parseCimdUrl('https://app.example.com:443/c', strict).hostname).toBe('app.example.com');
+  });
+
+  it('should fetch only from the configured ports (CIMD_ALLOWED_PORTS)', () => {
+    const ports = { allowHttpLoopback: false, allowedPorts: [443, 8443] };
+    expect(parseCimdUrl('https://app.example.com:8443/c', ports).port).toBe('8443');
+    expect(reason('https://app.example.com:9443/c', ports)).toBe(
+      'client_id url must use port 443 or 8443',
+    );
   });
 
   it.each([
@@ -51,12 +63,14 @@ describe(parseCimdUrl.name, () => {
     ],
     [`https://app.example.com/${'x'.repeat(2048)}`, 'client_id url is too long'],
     ['https://[::1/x', 'client_id url is not a valid url'],
+    ['https://app.example.com:8443/client.json', 'client_id url must use port 443'],
+    ['https://app.example.com:22/client.json', 'client_id url must use port 443'],
   ])('should reject %s', (id, expected) => {
     expect(reason(id)).toBe(expected);
   });
 
   it('should accept http only on a loopback host, and only when testing', () => {
-    const testing = { allowHttpLoopback: true };
+    const testing = { allowHttpLoopback: true, allowedPorts: [4000] };
     expect(parseCimdUrl('http://127.0.0.1:4000/client.json', testing).port).toBe('4000');
     expect(parseCimdUrl('http://localhost:4000/client.json', testing).hostname).toBe('localhost');
     expect(reason('http://app.example.com/client.json', testing)).toBe(

@@ -6,6 +6,8 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 export interface CimdUrlOptions {
   /** Test only: http://127.0.0.1|[::1]|localhost/... client_ids count as CIMD URLs. */
   allowHttpLoopback: boolean;
+  /** The ports a client_id URL may name (CIMD_ALLOWED_PORTS; an absent port is 443). */
+  allowedPorts: readonly number[];
 }
 
 /** Is this client_id meant as a Client ID Metadata Document URL (i.e. should we resolve it)? */
@@ -16,7 +18,9 @@ export function looksLikeCimdUrl(clientId: string, options: CimdUrlOptions): boo
 
 /**
  * Validates a client identifier URL (draft-ietf-oauth-client-id-metadata-document §3): https, a
- * path other than "/", no fragment, no userinfo, no dot segments, at most 2048 characters. The
+ * path other than "/", no fragment, no userinfo, no dot segments, at most 2048 characters, and a
+ * port this server fetches from (443 unless CIMD_ALLOWED_PORTS says otherwise), so the fetcher
+ * cannot be pointed at other services of a public host. The
  * path is checked on the raw string: URL parsing would quietly collapse "." and "..".
  */
 export function parseCimdUrl(clientId: string, options: CimdUrlOptions): URL {
@@ -37,6 +41,9 @@ export function parseCimdUrl(clientId: string, options: CimdUrlOptions): URL {
   if (url.protocol !== 'https:' && !httpLoopback) fail('must use https');
   if (url.username || url.password || /^[a-z]+:\/\/[^/?]*@/i.test(clientId))
     fail('must not contain userinfo');
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  if (!options.allowedPorts.includes(port))
+    fail(`must use port ${options.allowedPorts.join(' or ')}`);
   const path = rawPath(clientId);
   if (path === '' || path === '/') fail('must have a path');
   for (const segment of path.split('/')) {

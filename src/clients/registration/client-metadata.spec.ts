@@ -1,7 +1,11 @@
 import { OAuthError } from 'src/oauth/errors/oauth.error';
 import { DEFAULT_CLIENT_NAME, validateRegistrationMetadata } from './client-metadata';
 
-const policy = { allowCustomSchemes: true, allowedScopes: ['read', 'write'] };
+const policy = {
+  allowCustomSchemes: true,
+  namedCustomSchemes: ['cursor'],
+  allowedScopes: ['read', 'write'],
+};
 const validate = (body: Record<string, unknown>) =>
   validateRegistrationMetadata({ redirect_uris: ['https://app.example.com/cb'], ...body }, policy);
 const rejection = (body: unknown): { code: string; description?: string } => {
@@ -97,13 +101,12 @@ describe(validateRegistrationMetadata.name, () => {
     expect(validate({ client_name: 'é'.repeat(200) }).clientName).toHaveLength(200);
   });
 
-  it('should allow a confidential client_credentials-only client without redirect URIs', () => {
-    const sut = validateRegistrationMetadata({ grant_types: ['client_credentials'] }, policy);
-    expect(sut).toMatchObject({
-      grantTypes: ['client_credentials'],
-      responseTypes: [],
-      redirectUris: [],
-    });
+  it('should refuse client_credentials in any combination (issue 12 item 2: machine clients are an administrator’s)', () => {
+    for (const grant_types of [['client_credentials'], ['authorization_code', 'refresh_token', 'client_credentials']]) {
+      expect(() => validateRegistrationMetadata({ redirect_uris: ['https://app.example.com/cb'], grant_types }, policy)).toThrow(
+        /client_credentials is not available through registration/,
+      );
+    }
   });
 
   it.each([
@@ -156,14 +159,14 @@ describe(validateRegistrationMetadata.name, () => {
     ],
     [
       { grant_types: ['client_credentials'], token_endpoint_auth_method: 'none' },
-      'grant_types client_credentials requires a confidential client',
+      'grant_types client_credentials is not available through registration; an administrator creates machine clients',
     ],
     [{ grant_types: ['refresh_token'] }, 'grant_types refresh_token requires authorization_code'],
     [{ response_types: ['token'] }, 'response_types[0] is not supported'],
     [{ response_types: ['code', 'id_token'] }, 'response_types[1] is not supported'],
     [{ response_types: [] }, 'grant_types and response_types are inconsistent'],
     [
-      { grant_types: ['client_credentials'], response_types: ['code'] },
+      { grant_types: ['authorization_code'], response_types: [] },
       'grant_types and response_types are inconsistent',
     ],
     [{ application_type: 'desktop' }, 'application_type must be web or native'],

@@ -3,16 +3,17 @@ import { GRANT_TYPES, GrantType } from 'src/oauth/oauth.constants';
 import { parseScope } from 'src/oauth/scope';
 import { TokenEndpointAuthMethod } from '../oauth-client.entity';
 import {
-  allNative,
-  classifyRedirectUri,
-  RedirectUriKind,
-  RedirectUriPolicy,
-  RedirectUriRejected,
-} from './redirect-uri-policy';
+  ApplicationType,
+  checkClientFields,
+  ClientPolicyViolation,
+  DECEPTIVE_CHARACTERS,
+} from '../policy/client-policy';
+import { RedirectUriRules } from '../policy/redirect-uri-rules';
 
-export type ApplicationType = 'web' | 'native';
+export type { ApplicationType };
 
-export interface ClientMetadataPolicy extends RedirectUriPolicy {
+/** The client policy's rules (docs/security-client-policy.md) and the self-registration scope set. */
+export interface ClientMetadataPolicy extends RedirectUriRules {
   /** Scopes a registered client may hold; requested ones outside it are dropped (RFC 7591 §2). */
   allowedScopes: readonly string[];
 }
@@ -31,8 +32,6 @@ export interface ValidatedClientMetadata {
 }
 
 export const DEFAULT_CLIENT_NAME = 'Unnamed application';
-export const MAX_CLIENT_NAME_LENGTH = 200;
-export const MAX_REDIRECT_URIS = 20;
 const MAX_URL_FIELD_LENGTH = 2000;
 const MAX_SHORT_FIELD_LENGTH = 200;
 const MAX_CONTACTS = 10;
@@ -43,17 +42,16 @@ const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
   'none',
 ];
 const DEFAULT_GRANT_TYPES: GrantType[] = ['authorization_code', 'refresh_token'];
-/** C0/C1 controls, zero-width and bidi-override characters: they can disguise a name on the consent page. */
-const DECEPTIVE_CHARACTERS =
-  /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
 const URL_FIELDS = ['client_uri', 'logo_uri', 'tos_uri', 'policy_uri'] as const;
 const SHORT_FIELDS = ['software_id', 'software_version'] as const;
 
 export type RawMetadata = Record<string, unknown>;
 
 /**
- * Validates an RFC 7591 registration request (also used for RFC 7592 updates). Unknown fields are
- * ignored; wrong ones fail with `invalid_redirect_uri` or `invalid_client_metadata` naming the field.
+ * Validates an RFC 7591 registration request (also used for RFC 7592 updates): the readers below
+ * check the shape and apply RFC 7591's defaults, then the client policy decides. Unknown fields
+ * are ignored; wrong ones fail with `invalid_redirect_uri` or `invalid_client_metadata` naming the
+ * field.
  */
 export function validateRegistrationMetadata(
   raw: unknown,
@@ -61,19 +59,37 @@ export function validateRegistrationMetadata(
 ): ValidatedClientMetadata {
   const body = requireObject(raw);
   const tokenEndpointAuthMethod = readAuthMethod(body);
-  const grantTypes = readGrantTypes(body, tokenEndpointAuthMethod);
+  const grantTypes = readGrantTypes(body);
   const responseTypes = readResponseTypes(body, grantTypes);
-  const { uris, kinds } = readRedirectUris(body, policy, grantTypes.includes('authorization_code'));
-  return {
-    redirectUris: uris,
+  const redirectUris = readRedirectUris(body, grantTypes.includes('authorization_code'));
+  const read = {
+    redirectUris,
     tokenEndpointAuthMethod,
     grantTypes,
     responseTypes,
-    applicationType: readApplicationType(body, kinds),
+    applicationType: readApplicationType(body),
     clientName: readClientName(body, false),
     scope: readScope(body, policy.allowedScopes),
     metadata: readPreservedMetadata(body),
   };
+  try {
+    return applyClientPolicy(read, policy);
+  } catch (err) {
+    if (err instanceof ClientPolicyViolation) throw err.toRegistrationError();
+    throw err;
+  }
+}
+
+/**
+ * The client policy on metadata read from a registration or a metadata document: throws
+ * ClientPolicyViolation, or returns the metadata with its application_type decided.
+ */
+export function applyClientPolicy(
+  read: Omit<ValidatedClientMetadata, 'applicationType'> & { applicationType?: ApplicationType },
+  policy: RedirectUriRules,
+): ValidatedClientMetadata {
+  const { applicationType } = checkClientFields(read, policy);
+  return { ...read, applicationType };
 }
 
 export function requireObject(raw: unknown): RawMetadata {
@@ -94,7 +110,7 @@ function readAuthMethod(body: RawMetadata): TokenEndpointAuthMethod {
   return value as TokenEndpointAuthMethod;
 }
 
-function readGrantTypes(body: RawMetadata, method: TokenEndpointAuthMethod): GrantType[] {
+function readGrantTypes(body: RawMetadata): GrantType[] {
   const list = optionalStringArray(body, 'grant_types');
   if (list === undefined) return [...DEFAULT_GRANT_TYPES];
   if (list.length === 0) throw InvalidClientMetadata('grant_types must not be empty');
@@ -103,8 +119,13 @@ function readGrantTypes(body: RawMetadata, method: TokenEndpointAuthMethod): Gra
       throw InvalidClientMetadata(`grant_types[${i}] is not supported`);
   });
   const grants = [...new Set(list)] as GrantType[];
-  if (grants.includes('client_credentials') && method === 'none') {
-    throw InvalidClientMetadata('grant_types client_credentials requires a confidential client');
+  // A self-registered client acts for a user, never for itself: client_credentials would hand
+  // an anonymous registrant user tool scopes with no user behind them (docs/security-sessions.md,
+  // "client_credentials"). Machine clients are created by an administrator.
+  if (grants.includes('client_credentials')) {
+    throw InvalidClientMetadata(
+      'grant_types client_credentials is not available through registration; an administrator creates machine clients',
+    );
   }
   if (grants.includes('refresh_token') && !grants.includes('authorization_code')) {
     throw InvalidClientMetadata('grant_types refresh_token requires authorization_code');
@@ -127,61 +148,35 @@ function readResponseTypes(body: RawMetadata, grants: readonly GrantType[]): str
   return types;
 }
 
-/** redirect_uris: required for the code flow, each classified by the redirect URI policy. */
-export function readRedirectUris(
-  body: RawMetadata,
-  policy: RedirectUriPolicy,
-  required: boolean,
-): { uris: string[]; kinds: RedirectUriKind[] } {
+/** redirect_uris: required for the code flow; an array of strings, duplicates dropped. */
+export function readRedirectUris(body: RawMetadata, required: boolean): string[] {
   const value = body.redirect_uris;
   if (value === undefined || value === null) {
     if (required) throw InvalidRedirectUri('redirect_uris is required');
-    return { uris: [], kinds: [] };
+    return [];
   }
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
     throw InvalidRedirectUri('redirect_uris must be an array of strings');
   }
   if (required && value.length === 0) throw InvalidRedirectUri('redirect_uris must not be empty');
-  if (value.length > MAX_REDIRECT_URIS)
-    throw InvalidRedirectUri(`redirect_uris may list at most ${MAX_REDIRECT_URIS}`);
-  const uris = [...new Set(value as string[])];
-  const kinds = uris.map((uri, i) => {
-    try {
-      return classifyRedirectUri(uri, policy);
-    } catch (err) {
-      if (err instanceof RedirectUriRejected)
-        throw InvalidRedirectUri(`redirect_uris[${i}] ${err.reason}`);
-      throw err;
-    }
-  });
-  return { uris, kinds };
+  return [...new Set(value as string[])];
 }
 
 /**
- * application_type (OIDC Registration §2, required of MCP clients by 2026-07-28): default native when
- * every redirect URI is loopback or a private-use scheme. Web clients may not use private-use
- * schemes; native clients may also use https (claimed URLs, RFC 8252 §7.2: VS Code registers
- * https://vscode.dev/redirect next to its loopback URIs).
+ * application_type (OIDC Registration §2, required of MCP clients by 2026-07-28): web or native;
+ * absent, the client policy derives it (native when every redirect URI is loopback or a
+ * private-use scheme). Native clients may also use https (claimed URLs, RFC 8252 §7.2: VS Code
+ * registers https://vscode.dev/redirect next to its loopback URIs).
  */
-export function readApplicationType(
-  body: RawMetadata,
-  kinds: readonly RedirectUriKind[],
-): ApplicationType {
+export function readApplicationType(body: RawMetadata): ApplicationType | undefined {
   const value = body.application_type;
-  const fallback: ApplicationType = kinds.length > 0 && allNative(kinds) ? 'native' : 'web';
-  if (value === undefined || value === null) return fallback;
+  if (value === undefined || value === null) return undefined;
   if (value !== 'web' && value !== 'native')
     throw InvalidClientMetadata('application_type must be web or native');
-  const custom = kinds.indexOf('custom');
-  if (value === 'web' && custom >= 0) {
-    throw InvalidRedirectUri(
-      `redirect_uris[${custom}] uses a private-use uri scheme, which requires application_type native`,
-    );
-  }
   return value;
 }
 
-/** client_name: trimmed, at most 200 characters, no characters that could disguise it. */
+/** client_name: a string, trimmed; its limits are the client policy's. */
 export function readClientName(body: RawMetadata, required: boolean): string {
   const value = body.client_name;
   if (value === undefined || value === null) {
@@ -194,11 +189,6 @@ export function readClientName(body: RawMetadata, required: boolean): string {
     if (required) throw InvalidClientMetadata('client_name must not be empty');
     return DEFAULT_CLIENT_NAME;
   }
-  if ([...name].length > MAX_CLIENT_NAME_LENGTH) {
-    throw InvalidClientMetadata(`client_name must be at most ${MAX_CLIENT_NAME_LENGTH} characters`);
-  }
-  if (DECEPTIVE_CHARACTERS.test(name))
-    throw InvalidClientMetadata('client_name contains control characters');
   return name;
 }
 

@@ -17,6 +17,8 @@ import {
   ValidatedClientMetadata,
 } from './client-metadata';
 import { ClientsRepository } from '../clients.repository';
+import { ClientPolicy } from '../policy/client-policy';
+import { ClientDeletion } from '../client-deletion.service';
 import {
   bearerToken,
   invalidRegistrationToken,
@@ -44,11 +46,10 @@ export class RegistrationService {
     private readonly random: RandomSource,
     private readonly clock: Clock,
     private readonly hasher: PasswordHasher,
+    clientPolicy: ClientPolicy,
+    private readonly deletion: ClientDeletion,
   ) {
-    this.policy = {
-      allowCustomSchemes: config.registration.allowCustomSchemes,
-      allowedScopes: config.registration.allowedScopes,
-    };
+    this.policy = { ...clientPolicy.rules, allowedScopes: config.registration.allowedScopes };
   }
 
   /** POST /oauth/register. */
@@ -110,10 +111,13 @@ export class RegistrationService {
     return toClientInformation(updated, this.config.issuer, { registrationAccessToken: token });
   }
 
-  /** DELETE /oauth/register/:client_id (RFC 7592 §2.3): the client and all it was issued. */
+  /**
+   * DELETE /oauth/register/:client_id (RFC 7592 §2.3): the client and all it was issued, through
+   * the same path as an administrator's delete (tokens revoked and broadcast first).
+   */
   async remove(clientId: string, authorization: string | undefined): Promise<void> {
     const { client } = await this.authorizeManagement(clientId, authorization);
-    await this.clients.delete(client.clientId, 'dcr');
+    await this.deletion.delete(client.clientId, 'dcr');
   }
 
   private checkRegistrationAllowed(authorization: string | undefined): void {

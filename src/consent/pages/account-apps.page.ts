@@ -63,6 +63,11 @@ ${m.apps.map((app) => appSection(app, m.csrfToken))}`
 <form method="post" action="/logout">
   <input type="hidden" name="csrf_token" value="${m.csrfToken}">
   <div class="actions"><button type="submit" class="secondary">Sign out</button></div>
+</form>
+<form method="post" action="/account/sessions/revoke">
+  <input type="hidden" name="csrf_token" value="${m.csrfToken}">
+  <p class="muted">Signed in on another device, or left a browser signed in somewhere? This ends every session of your account, this one too. Connected apps keep their access; revoke them above.</p>
+  <div class="actions"><button type="submit" class="secondary">Sign out everywhere</button></div>
 </form>`;
   return layout('Connected apps', body);
 }

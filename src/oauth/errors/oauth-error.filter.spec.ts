@@ -6,7 +6,7 @@ import request from 'supertest';
 import { createValidationPipe } from '../validation';
 import { BearerError } from './bearer.error';
 import { InvalidClient, InvalidGrant } from './oauth-errors';
-import { OAuthErrorFilter } from './oauth-error.filter';
+import { DATABASE_AVAILABILITY_SETTING, OAuthErrorFilter } from './oauth-error.filter';
 
 class EchoDto {
   @IsString()
@@ -38,6 +38,19 @@ class ProbeController {
     if (kind === 'none') throw new BearerError(undefined, 'authentication required', challenge);
     throw new BearerError('insufficient_scope', 'write required', { ...challenge, scope: ['read', 'write'] });
   }
+  @Get('db')
+  db(@Query('kind') kind: string): never {
+    const errors: Record<string, unknown> = {
+      refused: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      acquire: new Error('timeout exceeded when trying to connect'),
+      read: new Error('Query read timeout'),
+      statement: Object.assign(new Error('canceling statement due to statement timeout'), {
+        driverError: { code: '57014' },
+      }),
+      unique: Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }),
+    };
+    throw errors[kind];
+  }
   @Get('redirect')
   redirect(): never {
     throw InvalidGrant('x').redirectTo({ redirectUri: 'http://localhost:3000/cb?a=1', state: 's t', iss: 'http://i' });
@@ -51,10 +64,15 @@ class PageController {
   page(): never {
     throw InvalidGrant('<script>alert(1)</script>');
   }
+  @Get('db')
+  db(): never {
+    throw Object.assign(new Error('Connection terminated unexpectedly'), {});
+  }
 }
 
 describe(OAuthErrorFilter.name, () => {
   let app: INestApplication;
+  const availability = { report: jest.fn().mockReturnValue(true) };
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({ controllers: [ProbeController, PageController] }).compile();
@@ -62,6 +80,7 @@ describe(OAuthErrorFilter.name, () => {
     app.use(express.json());
     app.useGlobalPipes(createValidationPipe());
     app.useGlobalFilters(new OAuthErrorFilter('json'));
+    (app as unknown as { set(k: string, v: unknown): void }).set(DATABASE_AVAILABILITY_SETTING, availability);
     await app.init();
   });
   afterAll(() => app.close());
@@ -70,6 +89,33 @@ describe(OAuthErrorFilter.name, () => {
     const res = await request(app.getHttpServer()).get('/boom').expect(500);
     expect(res.body).toEqual({ error: 'server_error', error_description: 'internal server error' });
     expect(res.text).not.toMatch(/hunter2|ECONNREFUSED|client\.js/);
+  });
+
+  it.each(['refused', 'acquire', 'read', 'statement'])(
+    'should answer a database-unavailable error (%s) 503 temporarily_unavailable with Retry-After and report it',
+    async (kind) => {
+      availability.report.mockClear();
+      const res = await request(app.getHttpServer()).get(`/db?kind=${kind}`).expect(503);
+      expect(res.body).toEqual({
+        error: 'temporarily_unavailable',
+        error_description: 'the service is temporarily unavailable, retry later',
+      });
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(availability.report).toHaveBeenCalledTimes(1);
+    },
+  );
+
+  it('should keep other database errors a 500 (a constraint violation is not an outage)', async () => {
+    const res = await request(app.getHttpServer()).get('/db?kind=unique').expect(500);
+    expect(res.body.error).toBe('server_error');
+  });
+
+  it('should render a database outage on a browser route as a 503 page with Retry-After', async () => {
+    const res = await request(app.getHttpServer()).get('/page/db').expect(503);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.text).toContain('<h1>Temporarily unavailable</h1>');
   });
 
   it('should turn a validation failure into invalid_request naming the field only', async () => {

@@ -2,6 +2,11 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { errorPage } from 'src/common/html/layout';
 import { sendHtml } from 'src/common/html/send-html';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  type DatabaseAvailability,
+} from 'src/database/database-availability';
+import { isDatabaseUnavailable } from 'src/database/database-errors';
 import { BearerError } from './bearer.error';
 import { PageError } from './oauth-errors';
 import { OAuthError, OAuthErrorCode } from './oauth.error';
@@ -14,7 +19,11 @@ const PAGE_TITLES: Partial<Record<OAuthErrorCode, string>> = {
   access_denied: 'Access denied',
   not_found: 'Not found',
   rate_limited: 'Too many requests',
+  temporarily_unavailable: 'Temporarily unavailable',
 };
+
+/** Where setupApp() puts the app's DatabaseAvailability (express app setting), for every filter instance. */
+export const DATABASE_AVAILABILITY_SETTING = 'databaseAvailability';
 
 /**
  * The one place where errors become HTTP responses (STYLE.md §3). Global instance: JSON.
@@ -72,8 +81,24 @@ export class OAuthErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException) return fromHttpException(exception);
     const parserError = fromBodyParserError(exception);
     if (parserError) return parserError;
+    if (isDatabaseUnavailable(exception)) return this.databaseUnavailable(exception, req);
     this.logger.error(`unhandled error on ${req.method} ${req.path}`, asStack(exception));
     return new OAuthError('server_error', 'internal server error');
+  }
+
+  /**
+   * The database cannot be reached: 503 + Retry-After (RFC 6749 §4.1.2.1 temporarily_unavailable),
+   * logged once per outage by DatabaseAvailability, not once per request (README "Operations").
+   */
+  private databaseUnavailable(exception: unknown, req: Request): OAuthError {
+    const availability = req.app?.get?.(DATABASE_AVAILABILITY_SETTING) as DatabaseAvailability | undefined;
+    if (!availability) this.logger.warn({ msg: 'database unavailable', path: req.path });
+    else availability.report(exception);
+    return new OAuthError(
+      'temporarily_unavailable',
+      'the service is temporarily unavailable, retry later',
+      503,
+    ).withHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
   }
 }
 

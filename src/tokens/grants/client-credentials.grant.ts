@@ -21,6 +21,12 @@ export class ClientCredentialsGrant implements GrantHandler {
     if (!client.clientSecretHash || client.tokenEndpointAuthMethod === 'none') {
       throw UnauthorizedClient('public clients may not use client_credentials');
     }
+    // Only an administrator gives a client scopes it may hold with no user behind it: a
+    // self-registered (DCR/CIMD) row listing client_credentials, e.g. from before registration
+    // refused it, gets nothing (docs/security-sessions.md, "client_credentials").
+    if (client.source !== 'admin') {
+      throw UnauthorizedClient('only clients created by an administrator may use client_credentials');
+    }
     const requested = parseScope(single(params, 'scope'));
     if (requested === null) throw InvalidScope('scope is malformed');
     const scope = requested.length ? requested : client.scope;

@@ -1,11 +1,13 @@
 import {
   allNative,
   classifyRedirectUri,
+  isNameableCustomScheme,
   RedirectUriKind,
   RedirectUriRejected,
-} from './redirect-uri-policy';
+  RedirectUriRules,
+} from './redirect-uri-rules';
 
-const open = { allowCustomSchemes: true };
+const open: RedirectUriRules = { allowCustomSchemes: true, namedCustomSchemes: ['cursor'] };
 const reason = (uri: string, policy = open): string => {
   try {
     classifyRedirectUri(uri, policy);
@@ -28,8 +30,9 @@ describe(classifyRedirectUri.name, () => {
     ['http://localhost:6274/oauth/callback', 'loopback'],
     ['http://[::1]:8080/cb', 'loopback'],
     ['cursor://anysphere.cursor-retrieval/oauth/callback', 'custom'],
-    ['vscode://vscode.github-authentication/did-authenticate', 'custom'],
     ['com.example.app:/oauth2redirect', 'custom'],
+    ['com.example.app://callback', 'custom'],
+    ['io.github.someone.tool:/cb', 'custom'],
   ])('should accept %s as %s', (uri, kind) => {
     expect(classifyRedirectUri(uri, open)).toBe(kind);
   });
@@ -56,8 +59,11 @@ describe(classifyRedirectUri.name, () => {
     ['https://app.example.com/\n', 'must not contain whitespace or control characters'],
     ['/relative/path', 'must be an absolute uri'],
     ['//app.example.com/cb', 'must be an absolute uri'],
-    ['myapp:', 'must not be a bare scheme'],
-    ['myapp://', 'must not be a bare scheme'],
+    ['com.example.app:', 'must not be a bare scheme'],
+    ['com.example.app://', 'must not be a bare scheme'],
+    ['cursor:', 'must not be a bare scheme'],
+    ['mailto:a@example.com', 'must not use the mailto scheme'],
+    ['view-source:https://a.example/', 'must not use the view-source scheme'],
     ['', 'must not be empty'],
   ])('should reject %j: %s', (uri, expected) => {
     expect(reason(uri)).toBe(expected);
@@ -68,12 +74,53 @@ describe(classifyRedirectUri.name, () => {
   });
 
   it('should refuse private-use schemes when the policy forbids them, but keep https and loopback', () => {
-    const strict = { allowCustomSchemes: false };
+    const strict = { allowCustomSchemes: false, namedCustomSchemes: ['cursor'] };
     expect(reason('cursor://anysphere.cursor-retrieval/oauth/callback', strict)).toBe(
       'uses a private-use uri scheme, which this server does not accept',
     );
     expect(classifyRedirectUri('https://vscode.dev/redirect', strict)).toBe('https');
     expect(classifyRedirectUri('http://127.0.0.1:9/cb', strict)).toBe('loopback');
+  });
+});
+
+describe('private-use schemes: an allowlist of shapes (RFC 8252 §7.1)', () => {
+  const NOT_REVERSE_DNS =
+    'uses a private-use uri scheme that is not a reverse domain name (such as com.example.app)';
+
+  it.each([
+    'ms-msdt:/id PCWDiagnostic'.replace(' ', '%20'),
+    'ms-settings:privacy',
+    'search-ms:query=x',
+    'chrome://settings',
+    'vscode://vscode.github-authentication/did-authenticate',
+    'x-apple.systempreferences:com.apple.preference.security',
+    'myapp://callback',
+    'com.-example:/cb',
+    'com..example:/cb',
+  ])('should refuse %s, which is not a reverse domain name nor named', (uri) => {
+    expect(reason(uri)).toBe(NOT_REVERSE_DNS);
+  });
+
+  it('should accept a scheme named in REGISTRATION_CUSTOM_SCHEMES, and only that one', () => {
+    const rules = { allowCustomSchemes: true, namedCustomSchemes: ['vscode'] };
+    expect(classifyRedirectUri('vscode://vscode.github-authentication/cb', rules)).toBe('custom');
+    expect(reason('cursor://anysphere.cursor-retrieval/cb', rules)).toBe(NOT_REVERSE_DNS);
+  });
+
+  it('should not let REGISTRATION_CUSTOM_SCHEMES name a scheme that runs script or reads local data', () => {
+    for (const s of [
+      'javascript',
+      'data',
+      'file',
+      'http',
+      'https',
+      'view-source',
+      'mailto',
+      'a',
+      'com.example',
+    ])
+      expect(isNameableCustomScheme(s)).toBe(false);
+    expect(isNameableCustomScheme('cursor')).toBe(true);
   });
 });
 

@@ -1,4 +1,5 @@
 /** Unit specs: next to the code under src/. */
+const { availableParallelism } = require('node:os');
 const swc = require('./test/swc-jest-transform');
 
 module.exports = {
@@ -10,4 +11,6 @@ module.exports = {
   transformIgnorePatterns: swc.transformIgnorePatterns,
   moduleNameMapper: { '^src/(.*)$': '<rootDir>/src/$1' },
   testEnvironment: 'node',
+  // jest's default (cores - 1) is one worker on a 2-core machine.
+  maxWorkers: Number(process.env.UNIT_WORKERS) || Math.max(2, availableParallelism() - 1),
 };

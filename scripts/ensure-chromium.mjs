@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
- * `npm test` runs two e2e specs in headless Chromium (login/consent and connected apps). Chromium is
- * not an npm package here: it is Debian's `chromium`. This pre-test step finds it, or installs it
- * with apt-get when running as root on Debian/Ubuntu, or stops with instructions.
+ * Two e2e specs run in headless Chromium (login/consent and connected apps): `npm test` runs them
+ * when Chromium is present and otherwise skips them with instructions (test/support/chromium.ts).
+ * Chromium is not an npm package here: it is Debian's `chromium`. This step (run by .ci/run, or by
+ * hand) finds it, or installs it with apt-get when running as root on Debian/Ubuntu, or stops with
+ * instructions.
  */
 import { execSync } from 'node:child_process';
 

@@ -30,6 +30,8 @@ export interface IssueRequest {
 export interface MintedAccessToken {
   token: string;
   record: AccessTokenRecord;
+  /** exp - iat of the JWT: the expires_in of the response that carries it. */
+  lifetimeSeconds: number;
 }
 
 /** Mints JWT access tokens and opaque refresh tokens; records them before the response is sent. */
@@ -46,16 +48,18 @@ export class TokenIssuer {
   /** Signs an access token (RFC 9068); the caller stores `record`. */
   async mintAccess(request: Omit<IssueRequest, 'refresh'>): Promise<MintedAccessToken> {
     const jti = this.random.uuid();
+    const ttlSeconds = this.config.ttl.accessToken;
     const { token, expiresAt } = await this.signer.sign({
       jti,
       sub: request.userId ?? request.clientId,
       clientId: request.clientId,
       scope: request.scope,
       audience: request.resource,
-      ttlSeconds: this.config.ttl.accessToken,
+      ttlSeconds,
     });
     return {
       token,
+      lifetimeSeconds: ttlSeconds,
       record: {
         jti,
         clientId: request.clientId,
@@ -111,8 +115,9 @@ export class TokenIssuer {
     const body: TokenResponse = {
       access_token: access.token,
       token_type: 'Bearer',
-      // Whole seconds, as the JWT's exp and iat are: exactly the lifetime for a fresh token.
-      expires_in: Math.max(0, Math.floor(access.record.expiresAt.getTime() / 1000) - this.clock.nowSeconds()),
+      // The token's lifetime (exp - iat), every token here being freshly minted. Not exp - now: the
+      // clock read after the database write can be a second later, and the answer then 3599.
+      expires_in: access.lifetimeSeconds,
       scope: formatScope(access.record.scope),
     };
     if (refreshToken) body.refresh_token = refreshToken;

@@ -5,12 +5,12 @@ import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import { DEMO_CLIENT, DEMO_USER } from 'src/seed/demo-data';
 import { authorizeAsUser, demoBasic, exchangeCode } from '../support/browser';
-import { launchChromium } from '../support/chromium';
+import { describeWithChromium, launchChromium } from '../support/chromium';
 import { createTestApp, TestApp } from './create-test-app';
 
 const ARTIFACTS = join(__dirname, '..', '..', 'artifacts');
 
-describe('Connected apps in a real browser (headless Chromium, e2e)', () => {
+describeWithChromium('Connected apps in a real browser (headless Chromium, e2e)', () => {
   let t: TestApp;
   let browser: Browser;
   let base: string;

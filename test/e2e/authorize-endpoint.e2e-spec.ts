@@ -97,9 +97,19 @@ describe('GET /oauth/authorize and the login and consent pages (e2e)', () => {
       await expectErrorPage(`${valid()}&redirect_uri=https%3A%2F%2Fevil.example.com`, /redirect_uri must be given once/);
     });
 
-    it('should escape what it echoes on the error page', async () => {
-      const res = await expectErrorPage(valid({ client_id: undefined }), /client_id/);
-      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    it('should put nothing it was sent into the error page, escaped or not, under a strict CSP', async () => {
+      const payload = '"><script>alert(1)</script><img src=x onerror=alert(2)>';
+      const pages = [
+        await expectErrorPage(valid({ client_id: payload }), /unknown client/),
+        await expectErrorPage(valid({ redirect_uri: `https://app.example.com/cb${payload}` }), /not registered/),
+        await expectErrorPage(`${valid()}&client_id=${encodeURIComponent(payload)}`, /client_id must be given once/),
+      ];
+      for (const res of pages) {
+        expect(res.text).not.toMatch(/<script|<img|onerror|alert\(/i);
+        expect(res.text).not.toContain('&lt;script&gt;'); // not echoed at all, not even escaped
+        expect(res.headers['content-security-policy']).toMatch(/default-src 'none'.*frame-ancestors 'none'/);
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
+      }
     });
   });
 
@@ -222,9 +232,12 @@ describe('GET /oauth/authorize and the login and consent pages (e2e)', () => {
     });
 
     it('should refuse a consent POST without or with a wrong CSRF token', async () => {
+      // A client of its own: no consent another test remembered can skip the page.
+      const app = await insertClient(t.dataSource, { redirectUris: ['https://csrf.example.com/cb'] });
+      const path = valid({ client_id: app.clientId, redirect_uri: app.redirectUris[0] });
       const agent = browser(t.http);
-      await signIn(agent, valid());
-      const page = await agent.get(valid()).expect(200);
+      await signIn(agent, path);
+      const page = await agent.get(path).expect(200);
       const fields = formFields(page.text);
       const missing = await agent.post('/consent').type('form').send({ ...fields, csrf_token: undefined, decision: 'approve' });
       expect(missing.status).toBe(403);
@@ -234,7 +247,13 @@ describe('GET /oauth/authorize and the login and consent pages (e2e)', () => {
     });
 
     it('should redirect access_denied with 303 when the person denies', async () => {
-      const { redirect } = await authorizeAsUser(t.http, { state: 'deny-me' }, { decision: 'deny' });
+      const app = await insertClient(t.dataSource, { redirectUris: ['https://deny.example.com/cb'] });
+      const { redirect } = await authorizeAsUser(
+        t.http,
+        { client_id: app.clientId, redirect_uri: app.redirectUris[0], state: 'deny-me' },
+        { decision: 'deny' },
+      );
+      expect(redirect.origin + redirect.pathname).toBe(app.redirectUris[0]);
       expect(redirect.searchParams.get('error')).toBe('access_denied');
       expect(redirect.searchParams.get('state')).toBe('deny-me');
       expect(redirect.searchParams.get('iss')).toBe(t.config.issuer);

@@ -79,6 +79,7 @@ describe('Client ID Metadata Documents (e2e)', () => {
   let t: TestApp;
   const docs = new DocumentServer();
   const clock = new MutableClock();
+  afterEach(() => clock.reset());
 
   const authorizeUrl = (clientId: string, extra: Record<string, string> = {}) =>
     authorizePath({
@@ -117,7 +118,8 @@ describe('Client ID Metadata Documents (e2e)', () => {
       env: {
         CIMD_ALLOW_HTTP_LOOPBACK: 'true',
         CIMD_ALLOW_LOOPBACK: 'true',
-        CIMD_FETCH_TIMEOUT_MS: '300',
+        // 2 s: short for the "too slow" case, long enough for a loaded machine's fetch of a good document.
+        CIMD_FETCH_TIMEOUT_MS: '2000',
         // The documents are served on a random port; in production only 443 is fetched.
         CIMD_ALLOWED_PORTS: new URL(docs.base).port,
       },

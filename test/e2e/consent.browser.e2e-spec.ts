@@ -5,25 +5,22 @@ import type { Browser } from 'playwright-core';
 import { ClientManagementService } from 'src/clients/client-management.service';
 import { DEMO_USER } from 'src/seed/demo-data';
 import { authorizePath } from '../support/browser';
-import { launchChromium } from '../support/chromium';
-import { freePort } from '../support/free-port';
+import { describeWithChromium, launchChromium } from '../support/chromium';
 import { pkcePair } from '../support/pkce';
 import { createTestApp, TestApp } from './create-test-app';
 
 const ARTIFACTS = join(__dirname, '..', '..', 'artifacts');
 
 /** The login and consent pages as a person sees them: real Chromium, no JavaScript needed. */
-describe('Login and consent in a real browser (headless Chromium, e2e)', () => {
+describeWithChromium('Login and consent in a real browser (headless Chromium, e2e)', () => {
   let t: TestApp;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
     browser = await launchChromium();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ env: { ISSUER: base } });
-    await t.app.listen(port, '127.0.0.1');
+    t = await createTestApp({ listen: true });
+    base = t.origin!;
     mkdirSync(ARTIFACTS, { recursive: true });
   }, 120_000);
 
@@ -43,8 +40,8 @@ describe('Login and consent in a real browser (headless Chromium, e2e)', () => {
       if (url.pathname === '/callback') callback = url; // not the browser's /favicon.ico
       res.end('callback reached');
     });
-    const callbackPort = await freePort();
-    await new Promise<void>((resolve) => receiver.listen(callbackPort, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const callbackPort = (receiver.address() as { port: number }).port;
     const redirectUri = `http://localhost:${callbackPort}/callback`;
     const { client } = await t.app.get(ClientManagementService).create({
       clientName: 'Demo Client',

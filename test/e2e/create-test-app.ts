@@ -11,6 +11,7 @@ import { RATE_LIMIT_ENV_NAMES } from 'src/config/security-config';
 import { validateEnv } from 'src/config/validate-env';
 import { setupApp } from 'src/setup-app';
 import { DataSource } from 'typeorm';
+import { reservePort, ReservedPort } from '../support/free-port';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export const TEST_APP_SECRET = 'test-secret-that-is-long-enough-0123456789';
@@ -28,6 +29,9 @@ export interface TestApp {
   database: TestDatabase;
   /** Log lines written while the app ran (JSON strings). */
   logs: string[];
+  /** With `listen: true`: where the app listens (`http://127.0.0.1:<port>`, also its ISSUER). */
+  origin?: string;
+  port?: number;
   close(options?: { keepDatabase?: boolean }): Promise<void>;
 }
 
@@ -36,14 +40,21 @@ export interface TestAppOptions {
   /** Reuse a database (e.g. to restart "the same server"); default: a fresh one. */
   database?: TestDatabase;
   override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /**
+   * Listen on a real port of 127.0.0.1 for clients that need one (fetch, SDK clients, a browser, a
+   * child process). The port is reserved before the app is built and held until it listens, so a
+   * parallel worker cannot take it; ISSUER defaults to `http://127.0.0.1:<port>`.
+   */
+  listen?: boolean;
 }
 
 /** Boots the whole AppModule exactly as main.ts does, on a test database. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
+  const reserved: ReservedPort | undefined = options.listen ? await reservePort() : undefined;
   const env = {
     NODE_ENV: 'test',
-    ISSUER: 'http://127.0.0.1:8000',
+    ISSUER: reserved?.origin ?? 'http://127.0.0.1:8000',
     APP_SECRET: TEST_APP_SECRET,
     BCRYPT_COST: '4',
     SEED_DEMO: 'true',
@@ -64,6 +75,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger });
   setupApp(app, { logger });
   await app.init();
+  // listen(handle): the HTTP server takes over the socket that has held the port since it was chosen.
+  if (reserved) await app.listen(reserved.server as unknown as number);
   return {
     app,
     http: app.getHttpServer(),
@@ -71,8 +84,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     dataSource: app.get(DataSource),
     database,
     logs,
+    origin: reserved?.origin,
+    port: reserved?.port,
     async close({ keepDatabase = false } = {}) {
       await app.close();
+      if (reserved) await reserved.release();
       if (!keepDatabase) await database.drop();
     },
   };

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '../support/free-port';
 import { createTestApp, TestApp } from './create-test-app';
 
 const run = promisify(execFile);
@@ -12,10 +11,8 @@ describe('npm run demo (e2e)', () => {
   let issuer: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ env: { ISSUER: issuer } });
-    await t.app.listen(port, '127.0.0.1');
+    t = await createTestApp({ listen: true });
+    issuer = t.origin!;
   });
   afterAll(() => t.close());
 

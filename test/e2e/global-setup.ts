@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source';
 import { createPglitePoolClass } from '../../src/database/pglite-pool';
+import { CHROMIUM_HELP, findChromium } from '../support/chromium';
 
 /**
  * PGlite's initdb costs seconds per database. The e2e run makes one migrated database, dumps it,
@@ -15,6 +16,7 @@ import { createPglitePoolClass } from '../../src/database/pglite-pool';
  * migration makes a new one.
  */
 export default async function globalSetup(): Promise<void> {
+  if (findChromium() === null && process.env.REQUIRE_CHROMIUM !== '1') process.stderr.write(`\nNOTE: ${CHROMIUM_HELP}\n\n`);
   if (/^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')) return;
   const migrationsDir = join(__dirname, '..', '..', 'src', 'database', 'migrations');
   const hash = createHash('sha256');

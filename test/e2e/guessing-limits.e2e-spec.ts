@@ -98,6 +98,15 @@ describe('Guessing limits (e2e)', () => {
         .set('X-Forwarded-For', ip)
         .send({ grant_type: 'client_credentials' });
 
+    /** rate_limit.hit events for `limit` so far (each test compares before and after: any order). */
+    const hits = async (limit: string): Promise<Array<{ details: Record<string, unknown> }>> => {
+      await t.app.get(AuditService).flush();
+      const rows: Array<{ details: Record<string, unknown> }> = await t.dataSource.query(
+        `SELECT details FROM audit_events WHERE type = 'rate_limit.hit'`,
+      );
+      return rows.filter((r) => r.details.limit === limit);
+    };
+
     beforeAll(async () => {
       t = await createTestApp({ env: { ...DEFAULT_LIMITS, TRUST_PROXY: 'loopback' } });
     });
@@ -113,9 +122,12 @@ describe('Guessing limits (e2e)', () => {
 
     it('should meet a password guesser with a 429 page within 20 attempts from one address', async () => {
       const ip = freshAddress();
+      const before = (await hits('login.username_ip')).length;
       const statuses: number[] = [];
       for (let i = 0; i < 20; i++)
         statuses.push((await signIn('victim-user', `guess-${i}`, ip)).status);
+      // Blocked eleven times, audited once.
+      expect(await hits('login.username_ip')).toHaveLength(before + 1);
       expect(statuses.slice(0, 10)).toEqual(Array(10).fill(400));
       expect(statuses.slice(10)).toEqual(Array(10).fill(429));
       const blocked = await signIn('Victim-User', 'guess', ip);
@@ -126,11 +138,13 @@ describe('Guessing limits (e2e)', () => {
     });
 
     it('should cap failures per username across addresses higher, then refuse', async () => {
+      const before = (await hits('login.username')).length;
       const statuses: number[] = [];
       for (let i = 0; i < 52; i++)
         statuses.push((await signIn('spread-user', 'guess', freshAddress())).status);
       expect(statuses.slice(0, 50)).toEqual(Array(50).fill(400));
       expect(statuses.slice(50)).toEqual([429, 429]);
+      expect(await hits('login.username')).toHaveLength(before + 1);
     });
 
     it('should forget a person’s failures when they sign in (the account lockout still applies)', async () => {
@@ -161,19 +175,16 @@ describe('Guessing limits (e2e)', () => {
     });
 
     it('should audit a key once, when it reaches its cap, naming the limit and never the username', async () => {
-      await t.app.get(AuditService).flush();
-      const rows: Array<{ client_id: string | null; details: Record<string, unknown> }> =
-        await t.dataSource.query(
-          `SELECT client_id, details FROM audit_events WHERE type = 'rate_limit.hit' ORDER BY at, id`,
-        );
-      const limits = rows.map((r) => r.details.limit);
-      expect(limits.filter((l) => l === 'login.username_ip')).toHaveLength(1);
-      expect(limits.filter((l) => l === 'login.username')).toHaveLength(1);
-      expect(JSON.stringify(rows)).not.toMatch(/victim|spread-user|guess/i);
+      // Its own guesser (the tests above each check their own event): one address, one username.
+      const ip = freshAddress();
+      const before = await hits('login.username_ip');
+      for (let i = 0; i < 12; i++) await signIn('audited-guess-user', `guess-${i}`, ip);
+      const added = (await hits('login.username_ip')).slice(before.length);
+      expect(added).toHaveLength(1);
+      expect(added[0].details).toMatchObject({ limit: 'login.username_ip' });
+      expect(JSON.stringify(await hits('login.username_ip'))).not.toMatch(/audited-guess-user|victim|spread-user|guess-/i);
     });
   });
-
-  clientAuthSuite('client authentication, in memory', () => ({}));
 
   describe('with REDIS_URL: failures counted once for every instance', () => {
     const prefix = `test:${randomBytes(6).toString('hex')}:`;
@@ -189,14 +200,26 @@ describe('Guessing limits (e2e)', () => {
     }));
 
     it('should keep only hashes in the failure keys, under the prefix', async () => {
+      // Its own app, prefix and failure: the suite above may run before or after this test.
+      const own = `test:${randomBytes(6).toString('hex')}:`;
+      const app = await createTestApp({ env: { ...DEFAULT_LIMITS, REDIS_URL, RATE_LIMIT_KEY_PREFIX: own } });
       const redis = new Redis(REDIS_URL);
       try {
-        const keys = await redis.keys(`${prefix}fail:*`);
-        expect(keys.length).toBeGreaterThan(0);
+        const res = await request(app.http)
+          .post('/oauth/token')
+          .type('form')
+          .set('Authorization', basic(DEMO_CLIENT.clientId, 'wrong-secret'))
+          .send({ grant_type: 'client_credentials' });
+        expect(res.status).toBe(401);
+        const keys = await redis.keys(`${own}fail:*`);
+        expect(keys).toHaveLength(2); // this failure's client key and address key
         for (const key of keys)
           expect(key).toMatch(/^test:[0-9a-f]+:fail:client_auth\.(client|ip):[0-9a-f]{64}$/);
       } finally {
+        const mine = [...(await redis.keys(`${own}*`)), ...(await redis.keys(`{${own}*`))];
+        if (mine.length) await redis.del(...mine);
         await redis.quit();
+        await app.close();
       }
     });
   });

@@ -40,9 +40,14 @@ import { createTestApp, TestApp } from './create-test-app';
  *
  * Bounded so the file stays near a minute per database: FUZZ_RUNS (default 25) runs and
  * FUZZ_MS (default 2500) ms per property; a failure prints fast-check's seed and shrunk case.
+ * FUZZ_SEED fixes the seed (.ci/run does); without it a random one is drawn, and printed either way
+ * so that any run can be repeated.
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
 const TIME_LIMIT_MS = Number(process.env.FUZZ_MS ?? 2500);
+const SEED = /^-?\d+$/.test(process.env.FUZZ_SEED ?? '')
+  ? Number(process.env.FUZZ_SEED)
+  : Math.floor(Math.random() * 0x7fffffff);
 const ADMIN_ID = 'fuzz-admin';
 const ADMIN_SECRET = 'fuzz-admin-secret-0123456789';
 const REDIRECT = DEMO_CLIENT.redirectUris[0];
@@ -73,6 +78,8 @@ describe('Hostile input on every public endpoint (e2e, fast-check)', () => {
   const cases: Record<string, Record<number, number>> = {};
 
   beforeAll(async () => {
+    // eslint-disable-next-line no-console
+    console.log(`hostile input: fast-check seed ${SEED} (repeat with FUZZ_SEED=${SEED})`);
     t = await createTestApp({
       env: { ADMIN_CLIENT_ID: ADMIN_ID, ADMIN_CLIENT_SECRET: ADMIN_SECRET },
     });
@@ -156,7 +163,7 @@ describe('Hostile input on every public endpoint (e2e, fast-check)', () => {
           );
         }
       }),
-      { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false },
+      { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false },
     );
     const errors = t.logs.slice(firstLog).filter((line) => /"level":"(error|fatal)"/.test(line));
     expect(errors).toEqual([]);

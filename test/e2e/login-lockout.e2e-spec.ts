@@ -12,7 +12,9 @@ const GENERIC = 'Invalid username or password.';
 
 describe('Login lockout (e2e)', () => {
   let t: TestApp;
-  const clock = new MutableClock();
+  // Frozen: lock lengths are asserted to the second, and a loaded machine must not shave any off.
+  const clock = new MutableClock().freeze();
+  afterEach(() => clock.reset());
   let verify: jest.SpyInstance;
 
   beforeAll(async () => {

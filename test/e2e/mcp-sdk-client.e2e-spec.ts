@@ -11,7 +11,6 @@ import {
 } from '@modelcontextprotocol/client';
 import { Clock } from 'src/common/clock';
 import { MutableClock } from '../fakes/mutable-clock';
-import { freePort } from '../support/free-port';
 import {
   HeadlessOAuthProvider,
   TraceEntry,
@@ -29,6 +28,7 @@ import { createTestApp, TestApp } from './create-test-app';
  */
 describe('MCP SDK clients against the server (e2e)', () => {
   const clock = new MutableClock();
+  afterEach(() => clock.reset());
   const ALLOWED_ORIGIN = 'https://inspector.example.com';
   let t: TestApp;
   let issuer: string;
@@ -36,14 +36,13 @@ describe('MCP SDK clients against the server (e2e)', () => {
   const closers: Array<() => Promise<void>> = [];
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    mcpUrl = new URL(`${issuer}/mcp`);
     t = await createTestApp({
-      env: { ISSUER: issuer, MCP_ALLOWED_ORIGINS: `${ALLOWED_ORIGIN}, http://localhost:5173` },
+      listen: true,
+      env: { MCP_ALLOWED_ORIGINS: `${ALLOWED_ORIGIN}, http://localhost:5173` },
       override: (b) => b.overrideProvider(Clock).useValue(clock),
     });
-    await t.app.listen(port, '127.0.0.1');
+    issuer = t.origin!;
+    mcpUrl = new URL(`${issuer}/mcp`);
   });
   afterAll(async () => {
     for (const close of closers.splice(0)) await close().catch(() => undefined);
@@ -178,7 +177,8 @@ describe('MCP SDK clients against the server (e2e)', () => {
       const provider = new HeadlessOAuthProvider({ trace, grantScope: 'read' });
       const client = await connectV1(provider, trace);
       expect(provider.tokens()!.scope).toBe('read');
-      expect(text(await client.callTool({ name: 'notes_list', arguments: {} }))).toBeDefined();
+      // The read tool works (this person has no notes yet in this app)...
+      expect(text(await client.callTool({ name: 'notes_list', arguments: {} }))).toBe('No notes yet.');
 
       // On the wire: HTTP 403 with a step-up challenge naming everything the call needs.
       const raw = await fetch(mcpUrl, {

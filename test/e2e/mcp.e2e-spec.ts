@@ -232,7 +232,14 @@ describe('MCP resource server (e2e)', () => {
         rpc('tools/call', { name: 'greet', arguments: { name: 'a' } }, 1),
         rpc('tools/call', { name: 'notes_add', arguments: { text: 'x' } }, 2),
       ];
-      await mcpPost(batch, 'alice-read').expect(403);
+      const before = await t.dataSource.query(`SELECT count(*)::int AS n FROM notes WHERE owner = $1`, [ALICE]);
+      const res = await mcpPost(batch, 'alice-read').expect(403);
+      expect(res.headers['www-authenticate']).toBe(
+        `Bearer error="insufficient_scope", error_description="requires scope read write", scope="read write", ` +
+          `resource_metadata="${PRM}"`,
+      );
+      // Nothing of the batch ran, not even its permitted first call's neighbours.
+      expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM notes WHERE owner = $1`, [ALICE])).toEqual(before);
     });
 
     it('should keep concurrent callers apart, even when they reuse the same JSON-RPC id', async () => {
@@ -587,50 +594,61 @@ describe('MCP resource server (e2e)', () => {
 
   describe('audit', () => {
     it('should record every tool call with outcome, principal, tool and duration, never the arguments', async () => {
+      // Its own calls, one per kind of outcome and transport: the test needs no other test's calls.
+      await t.app.get(AuditService).flush();
+      const before: { id: string }[] = await t.dataSource.query(
+        `SELECT id FROM audit_events WHERE type = 'tool.called'`,
+      );
       await request(t.http)
         .post('/tools/greet')
         .set('Authorization', 'Bearer bob-rw')
         .send({ name: 'Audit-Marker-Name' })
         .expect(200);
+      const invalid = await mcpPost(
+        rpc('tools/call', { name: 'greet', arguments: { name: 4242 } }),
+        'alice-read',
+      ).expect(200);
+      expect(invalid.body.result.isError).toBe(true);
+      await mcpPost(
+        rpc('tools/call', { name: 'notes_add', arguments: { text: 'Audit-Marker-Note' } }),
+        'alice-read',
+      ).expect(403);
       await t.app.get(AuditService).flush();
+      const seen = new Set(before.map((r) => r.id));
       const rows: {
+        id: string;
         outcome: string;
         user_id: string;
         client_id: string;
         details: Record<string, unknown>;
-      }[] = await t.dataSource.query(
-        `SELECT outcome, user_id, client_id, details FROM audit_events WHERE type = 'tool.called'`,
-      );
-      expect(rows.length).toBeGreaterThan(5);
-      const rest = rows.find((r) => r.user_id === BOB && r.details.transport === 'rest');
-      expect(rest).toEqual({
-        outcome: 'success',
-        user_id: BOB,
-        client_id: 'e2e-client',
-        details: { tool: 'greet', transport: 'rest', durationMs: expect.any(Number) },
-      });
-      expect(rows).toContainEqual(
-        expect.objectContaining({
-          outcome: 'failure',
-          details: expect.objectContaining({
-            tool: 'greet',
-            transport: 'mcp',
-            reason: 'invalid_arguments',
+      }[] = (
+        await t.dataSource.query(
+          `SELECT id, outcome, user_id, client_id, details FROM audit_events WHERE type = 'tool.called'`,
+        )
+      ).filter((r: { id: string }) => !seen.has(r.id));
+      const strip = ({ id: _id, ...rest }: (typeof rows)[number]) => rest;
+      expect(rows.map(strip)).toEqual(
+        expect.arrayContaining([
+          {
+            outcome: 'success',
+            user_id: BOB,
+            client_id: 'e2e-client',
+            details: { tool: 'greet', transport: 'rest', durationMs: expect.any(Number) },
+          },
+          expect.objectContaining({
+            outcome: 'failure',
+            user_id: ALICE,
+            details: expect.objectContaining({ tool: 'greet', transport: 'mcp', reason: 'invalid_arguments' }),
           }),
-        }),
-      );
-      expect(rows).toContainEqual(
-        expect.objectContaining({
-          outcome: 'failure',
-          user_id: ALICE,
-          details: expect.objectContaining({
-            tool: 'notes_add',
-            transport: 'mcp',
-            reason: 'insufficient_scope',
+          expect.objectContaining({
+            outcome: 'failure',
+            user_id: ALICE,
+            details: expect.objectContaining({ tool: 'notes_add', transport: 'mcp', reason: 'insufficient_scope' }),
           }),
-        }),
+        ]),
       );
-      expect(JSON.stringify(rows)).not.toMatch(/Audit-Marker-Name|alice one|Ada/);
+      expect(rows).toHaveLength(3);
+      expect(JSON.stringify(rows)).not.toMatch(/Audit-Marker-Name|Audit-Marker-Note|4242/);
     });
   });
 });

@@ -2,7 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import request from 'supertest';
+import { RevocationChecker } from 'src/token-store/revocation-checker';
 import { TokenRejectedError, TokenVerifier } from 'src/tokens/keys/token-verifier';
 import {
   LocalRevocationBroadcaster,
@@ -71,10 +73,41 @@ function liveInstancesSuite(label: string, extraEnv: () => Record<string, string
       await database?.drop();
     });
 
-    it('should broadcast revocations between the instances', () => {
+    it('should broadcast revocations between the instances', async () => {
       for (const t of [a, b]) {
         expect(t.app.get(RevocationBroadcaster)).toBeInstanceOf(TransportRevocationBroadcaster);
       }
+      // B hears of a token A revoked as a notice naming its jti (not through its own database read).
+      const issued = await userTokens(a);
+      const { jti } = decodeJwt(issued.access_token);
+      const heard = jest.spyOn(b.app.get(RevocationChecker), 'markRevoked');
+      try {
+        await form(a, '/oauth/revoke', { token: issued.access_token }).expect(200);
+        const start = Date.now();
+        while (!heard.mock.calls.some(([id]) => id === jti) && Date.now() - start < PROPAGATION_BUDGET_MS * 3)
+          await new Promise((r) => setTimeout(r, 10));
+        expect(heard.mock.calls.filter(([id]) => id === jti)).toEqual([[jti]]);
+      } finally {
+        heard.mockRestore();
+      }
+    });
+
+    it('should let exactly one of a code raced across both instances succeed, and revoke its grant', async () => {
+      const { code, verifier } = await authorizeAsUser(a.http);
+      const results = await Promise.all(
+        [a, b, a, b, a, b].map((t) => exchangeCode(t.http, code, verifier)),
+      );
+      expect(results.map((r) => r.status).sort()).toEqual([200, 400, 400, 400, 400, 400]);
+      const winner = results.find((r) => r.status === 200)!.body;
+      const [grant] = await b.dataSource.query(
+        `SELECT g.revoked_reason FROM grants g JOIN authorization_codes c ON c.grant_id = g.id
+          WHERE c.code_hash = $1 AND c.consumed_at IS NOT NULL AND g.revoked_at IS NOT NULL`,
+        [sha256(code)],
+      );
+      expect(grant).toEqual({ revoked_reason: 'code_replay' });
+      for (const t of [a, b]) expect(await msUntilRefused(t, winner.access_token, PROPAGATION_BUDGET_MS)).toBeLessThan(PROPAGATION_BUDGET_MS);
+      const refresh = await form(b, '/oauth/token', { grant_type: 'refresh_token', refresh_token: winner.refresh_token });
+      expect(refresh.body.error).toBe('invalid_grant');
     });
 
     it('should accept on B a token issued by A, and the other way round', async () => {
@@ -166,6 +199,15 @@ function liveInstancesSuite(label: string, extraEnv: () => Record<string, string
         [sha256(issued.refresh_token)],
       );
       expect(rows).toEqual([{ token_hash: sha256([...successors][0]) }]);
+      // Final state: the presented token is used once and points at the one successor; the grant lives.
+      const [parent] = await b.dataSource.query(
+        `SELECT r.used_at IS NOT NULL AS used, r.replaced_by_hash, r.revoked, g.revoked_at
+           FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id WHERE r.token_hash = $1`,
+        [sha256(issued.refresh_token)],
+      );
+      expect(parent).toEqual({ used: true, replaced_by_hash: sha256([...successors][0]), revoked: false, revoked_at: null });
+      const accessTokens = new Set(results.map((r) => r.body.access_token));
+      for (const token of accessTokens) expect(await verdict(a, token)).toBe(true);
       // The family is intact: the successor rotates on either instance.
       await form(b, '/oauth/token', {
         grant_type: 'refresh_token',

@@ -1,7 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { DEMO_CLIENT } from 'src/seed/demo-data';
 import { authorizeAsUser, browser } from '../support/browser';
-import { freePort } from '../support/free-port';
 import { createTestApp, TestApp } from './create-test-app';
 
 /**
@@ -14,10 +13,8 @@ describe('Code flow with oauth4webapi as the client (e2e)', () => {
   let issuer: URL;
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = new URL(`http://127.0.0.1:${port}`);
-    t = await createTestApp({ env: { ISSUER: issuer.origin } });
-    await t.app.listen(port, '127.0.0.1');
+    t = await createTestApp({ listen: true });
+    issuer = new URL(t.origin!);
   });
   afterAll(() => t.close());
 

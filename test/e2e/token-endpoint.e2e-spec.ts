@@ -1,16 +1,21 @@
+import { createHash } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { Clock } from 'src/common/clock';
 import { DEMO_CLIENT } from 'src/seed/demo-data';
+import { IssuedTokensRepository } from 'src/token-store/issued-tokens.repository';
 import { TokenVerifier } from 'src/tokens/keys/token-verifier';
 import { basic, insertClient } from '../factories/client.factory';
 import { MutableClock } from '../fakes/mutable-clock';
 import { authorizeAsUser, demoBasic, exchangeCode } from '../support/browser';
 import { createTestApp, TestApp } from './create-test-app';
 
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
 describe('POST /oauth/token, grant_type=authorization_code (e2e)', () => {
   let t: TestApp;
   const clock = new MutableClock();
+  afterEach(() => clock.reset());
   const token = (body: Record<string, string>, auth?: string) => {
     const req = request(t.http).post('/oauth/token').type('form');
     if (auth) req.set('Authorization', auth);
@@ -124,7 +129,35 @@ describe('POST /oauth/token, grant_type=authorization_code (e2e)', () => {
       const results = await Promise.all(Array.from({ length: 6 }, () => exchangeCode(t.http, code, verifier)));
       const statuses = results.map((r) => r.status).sort();
       expect(statuses).toEqual([200, 400, 400, 400, 400, 400]);
-      for (const r of results.filter((r) => r.status === 400)) expect(r.body.error).toBe('invalid_grant');
+      for (const r of results.filter((r) => r.status === 400)) {
+        expect(r.body).toEqual({ error: 'invalid_grant', error_description: 'authorization code already used' });
+      }
+      // The final state, whatever the interleaving (RFC 9700 §4.2.4): the code is spent, its grant is
+      // revoked as a replay, and the winner's tokens are dead with it, even those recorded after the
+      // losers revoked the grant.
+      const winner = results.find((r) => r.status === 200)!.body;
+      const [grant] = await t.dataSource.query(
+        `SELECT g.id, g.revoked_at IS NOT NULL AS revoked, g.revoked_reason
+           FROM grants g JOIN authorization_codes c ON c.grant_id = g.id
+          WHERE c.code_hash = $1 AND c.consumed_at IS NOT NULL`,
+        [sha256(code)],
+      );
+      expect(grant).toMatchObject({ revoked: true, revoked_reason: 'code_replay' });
+      const [issued] = await t.dataSource.query(
+        `SELECT (SELECT count(*)::int FROM access_tokens WHERE grant_id = $1) AS access,
+                (SELECT count(*)::int FROM refresh_tokens WHERE grant_id = $1) AS refresh`,
+        [grant.id],
+      );
+      expect(issued).toEqual({ access: 1, refresh: 1 });
+      await expect(verify(winner.access_token)).rejects.toMatchObject({ reason: 'revoked' });
+      const refresh = await token({ grant_type: 'refresh_token', refresh_token: winner.refresh_token }, demoBasic());
+      expectError(refresh, 400, 'invalid_grant');
+      const introspected = await request(t.http)
+        .post('/oauth/introspect')
+        .set('Authorization', demoBasic())
+        .type('form')
+        .send({ token: winner.access_token });
+      expect(introspected.body).toEqual({ active: false });
     });
 
     it('should burn a code presented by another client', async () => {
@@ -174,6 +207,24 @@ describe('POST /oauth/token, grant_type=authorization_code (e2e)', () => {
       expectError(wrong, 400, 'invalid_target');
       const ok = await exchangeCode(t.http, code, verifier, { resource: t.config.mcp.resource }).expect(200);
       expect(decodeJwt(ok.body.access_token).aud).toBe(t.config.mcp.resource);
+    });
+
+    it('should answer expires_in with the token lifetime even when a second passes while it is recorded', async () => {
+      const { code, verifier } = await authorizeAsUser(t.http);
+      const issued = t.app.get(IssuedTokensRepository);
+      const record = issued.record.bind(issued);
+      const spy = jest.spyOn(issued, 'record').mockImplementationOnce(async (...args) => {
+        clock.advance(1.2); // a slow database write across a second boundary
+        return record(...args);
+      });
+      try {
+        const res = await exchangeCode(t.http, code, verifier).expect(200);
+        const claims = decodeJwt(res.body.access_token);
+        expect(res.body.expires_in).toBe(3600);
+        expect(claims.exp! - claims.iat!).toBe(res.body.expires_in);
+      } finally {
+        spy.mockRestore();
+      }
     });
 
     it('should refuse an unknown code', async () => {

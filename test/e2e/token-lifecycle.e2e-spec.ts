@@ -9,6 +9,7 @@ import { createTestApp, TestApp } from './create-test-app';
 describe('Token lifecycle: refresh, client credentials, revocation, introspection (e2e)', () => {
   let t: TestApp;
   const clock = new MutableClock();
+  afterEach(() => clock.reset());
   const form = (path: string, body: Record<string, string>, auth = demoBasic()) =>
     request(t.http).post(path).set('Authorization', auth).type('form').send(body);
   const refresh = (refreshToken: string, extra: Record<string, string> = {}, auth?: string) =>

@@ -169,11 +169,32 @@ describe(JwtTokenVerifier.name, () => {
     await expectRejected(token, 'revoked');
   });
 
-  it('should reject a token missing a required claim', async () => {
-    for (const claim of ['sub', 'client_id', 'jti', 'scope', 'exp']) {
-      const payload = await validPayload();
-      delete payload[claim];
-      await expectRejected(await forge({}, payload), 'malformed');
+  // One row per claim rule: the payload change and the reason the verifier must give.
+  const claimTable: Array<[string, (p: JWTPayload, now: number) => void, TokenRejection]> = [
+    ['missing sub', (p) => delete p.sub, 'malformed'],
+    ['missing client_id', (p) => delete p.client_id, 'malformed'],
+    ['missing jti', (p) => delete p.jti, 'malformed'],
+    ['missing scope', (p) => delete p.scope, 'malformed'],
+    ['missing exp', (p) => delete p.exp, 'malformed'],
+    ['missing iat', (p) => delete p.iat, 'malformed'],
+    ['iat not a number', (p) => (p.iat = 'yesterday' as unknown as number), 'malformed'],
+    ['missing aud', (p) => delete p.aud, 'audience'],
+    ['empty aud array', (p) => (p.aud = []), 'audience'],
+    ['missing iss', (p) => delete p.iss, 'issuer'],
+    ['nbf one second ahead', (p, now) => (p.nbf = now + 1), 'malformed'],
+    ['nbf an hour ahead', (p, now) => (p.nbf = now + 3600), 'malformed'],
+    ['exp equal to now', (p, now) => (p.exp = now), 'expired'],
+  ];
+  it.each(claimTable)('should reject a token with %s', async (_name, change, reason) => {
+    const payload = await validPayload();
+    change(payload, clock.nowSeconds());
+    await expectRejected(await forge({}, payload), reason);
+  });
+
+  it('should accept a token whose nbf is now or past', async () => {
+    for (const offset of [0, -60]) {
+      const payload = { ...(await validPayload()), nbf: clock.nowSeconds() + offset };
+      await expect(sut.verify(await forge({}, payload), RESOURCE)).resolves.toMatchObject({ jti: 'jti-1' });
     }
   });
 

@@ -62,6 +62,13 @@ describe(SigningKeysService.name, () => {
   });
 
   describe('jwks', () => {
+    it('should publish the first key before anything was signed, and sign with that key', async () => {
+      const { keys } = await sut.jwks();
+      expect(keys).toHaveLength(1);
+      expect((await sut.signingKey()).kid).toBe(keys[0].kid);
+      expect((await sut.jwks()).keys.map((k) => k.kid)).toEqual([keys[0].kid]);
+    });
+
     it('should publish public JWKs with kid, alg and use, and no private member', async () => {
       const { kid } = await sut.signingKey();
       const { keys } = await sut.jwks();

@@ -26,7 +26,7 @@ export interface AuthorizeContext {
   issuer: string;
   resource: string;
   findClient(clientId: string): Promise<OAuthClient | null>;
-  /** Does the client policy still accept this stored redirect URI (docs/security-client-policy.md)? */
+  /** Does the client policy still accept this stored redirect URI (docs/security.md §11.2)? */
   redirectUriPermitted(uri: string): boolean;
 }
 
@@ -39,7 +39,7 @@ const OFFLINE_ACCESS = 'offline_access';
  * URI is trusted, so their errors are rendered as a page and never redirected (RFC 9700 §4.1.1);
  * every later error goes back to the client with state and iss, unless nobody vetted the client
  * and the redirect URI leaves the person's machine: then it is a page too (RFC 9700 §4.11.2,
- * docs/security-client-policy.md).
+ * docs/security.md §11.3).
  */
 
 export async function checkClient(params: RawParams, ctx: AuthorizeContext): Promise<OAuthClient> {

@@ -133,7 +133,7 @@ export class AuthorizeService {
 
   /**
    * An error found before the person decided anything: redirected only where the client policy
-   * allows it (RFC 9700 §4.11.2), else shown as a page (docs/security-client-policy.md).
+   * allows it (RFC 9700 §4.11.2), else shown as a page (docs/security.md §11.3).
    */
   private beforeInteraction(request: AuthorizationRequest, error: OAuthError): OAuthError {
     return mayRedirectBeforeInteraction(request.client, request.redirectUri)

@@ -56,7 +56,7 @@ export class LoginService {
     const username = typeof body.username === 'string' ? body.username : '';
     const password = typeof body.password === 'string' ? body.password : '';
     // Guessing limits count failed sign-ins per (username, address) and per username; checked
-    // before the password is (issue 12 item 9, docs/security-sessions.md).
+    // before the password is (issue 12 item 9, docs/security.md §12.5).
     const keys = username ? loginFailureKeys(foldUsername(username), browser.ip ?? 'unknown') : [];
     const counted = await this.limits.check(keys);
     const result = username && password ? await this.users.authenticate(username, password) : null;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { BoundedCache } from 'src/common/bounded-cache';
 import { Clock } from 'src/common/clock';
 import type { OAuthClient } from './oauth-client.entity';
 
@@ -8,13 +9,8 @@ import type { OAuthClient } from './oauth-client.entity';
  * here and (through the broadcast) on every other instance (docs/performance.md).
  */
 export const CLIENT_CACHE_TTL_MS = 60_000;
-/** Bound on cached clients; the least recently stored go first. */
+/** Bound on cached clients; the least recently used go first (src/common/bounded-cache.ts). */
 export const CLIENT_CACHE_MAX = 10_000;
-
-interface Entry {
-  client: OAuthClient;
-  until: number;
-}
 
 /**
  * Stored client records for the protocol endpoints, so a token, introspection or authorization
@@ -24,18 +20,15 @@ interface Entry {
  */
 @Injectable()
 export class ClientCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new BoundedCache<string, OAuthClient>(CLIENT_CACHE_MAX);
   private readonly inFlight = new Map<string, Promise<OAuthClient | null>>();
   private generation = 0;
 
   constructor(private readonly clock: Clock) {}
 
   get(clientId: string, load: (clientId: string) => Promise<OAuthClient | null>): Promise<OAuthClient | null> {
-    const hit = this.entries.get(clientId);
-    if (hit) {
-      if (hit.until > this.clock.now().getTime()) return Promise.resolve(hit.client);
-      this.entries.delete(clientId);
-    }
+    const hit = this.entries.get(clientId, this.clock.now().getTime());
+    if (hit) return Promise.resolve(hit);
     let pending = this.inFlight.get(clientId);
     if (!pending) {
       const generation = this.generation;
@@ -72,8 +65,6 @@ export class ClientCache {
   }
 
   private store(clientId: string, client: OAuthClient): void {
-    this.entries.delete(clientId);
-    if (this.entries.size >= CLIENT_CACHE_MAX) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(clientId, { client, until: this.clock.now().getTime() + CLIENT_CACHE_TTL_MS });
+    this.entries.set(clientId, client, this.clock.now().getTime() + CLIENT_CACHE_TTL_MS);
   }
 }

@@ -60,7 +60,7 @@ const ADMIN_SCOPE = 'admin';
 /**
  * Client management for administrators (issue 5): registration with a generated or chosen secret,
  * listing, updates, secret rotation, enabling and deleting. Every create and change passes the
- * client policy (`ClientPolicy`, docs/security-client-policy.md), so the admin API, the CLI and
+ * client policy (`ClientPolicy`, docs/security.md §11.1), so the admin API, the CLI and
  * the start-up administrator client obey the same rules as dynamic registration.
  */
 @Injectable()

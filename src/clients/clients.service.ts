@@ -30,7 +30,7 @@ export class ClientsService {
 
   /**
    * Registers a client with a human-chosen secret (bcrypt) unless the client_id exists (the seed).
-   * The client policy applies as to every other path (docs/security-client-policy.md).
+   * The client policy applies as to every other path (docs/security.md §11.1).
    */
   async createIfAbsent(
     client: Omit<NewClient, 'clientSecretHash'>,

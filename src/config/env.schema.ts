@@ -169,7 +169,7 @@ export class EnvSchema {
    * How long a rotated refresh token still returns its (unused) successor: covers concurrent
    * refreshes from one client and an immediate retry after a lost response, which arrive within a
    * second or two. Kept short because within it anyone holding the old token gets the same
-   * successor (docs/security-sessions.md, "Refresh grace window").
+   * successor (docs/security.md §12.6).
    */
   @Transform(toInt)
   @IsInt()
@@ -384,7 +384,7 @@ export class EnvSchema {
   @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000) RATE_LIMIT_AUTHORIZE_PER_IP = 300;
 
   /**
-   * Guessing limits (issue 12 item 9, docs/security-sessions.md): FAILED attempts per window;
+   * Guessing limits (issue 12 item 9, docs/security.md §12.5): FAILED attempts per window;
    * once a key reaches its cap, further attempts get 429 until its window ends. A success clears
    * the key of the identity that succeeded. 0 turns one limit off.
    */

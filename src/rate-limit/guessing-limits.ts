@@ -22,7 +22,7 @@ export interface Attempt {
 }
 
 /**
- * Guessing limits (issue 12 item 9, docs/security-sessions.md): they count FAILED attempts — wrong
+ * Guessing limits (issue 12 item 9, docs/security.md §12.5): they count FAILED attempts — wrong
  * client credentials per client and per address, failed sign-ins per (username, address) and per
  * username with a higher cap — so a brute force meets 429 within a few attempts while a person or
  * client that gets it right is never slowed down. Once a key reaches its cap, attempts are refused

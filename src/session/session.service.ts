@@ -47,7 +47,7 @@ const LOGIN_CSRF_TTL_SECONDS = 3600;
  * and the pre-login CSRF cookie are HttpOnly, SameSite=Lax, signed with APP_SECRET, and Secure
  * (with the __Host- prefix) when the issuer is https. A session is live only while its row exists
  * (issue 12 item 3): logout, "sign out everywhere", a password reset and disabling the user delete
- * rows, so a saved cookie stops working at once (docs/security-sessions.md).
+ * rows, so a saved cookie stops working at once (docs/security.md §12.2).
  */
 @Injectable()
 export class SessionService {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { BoundedCache } from 'src/common/bounded-cache';
 import { OAuthClient } from 'src/clients/oauth-client.entity';
 import { Clock } from 'src/common/clock';
 import { sha256Hex } from 'src/common/hashing';
@@ -22,7 +23,7 @@ const MAX_USERNAMES = 10_000;
  */
 @Injectable()
 export class IntrospectionService {
-  private readonly usernames = new Map<string, string>();
+  private readonly usernames = new BoundedCache<string, string>(MAX_USERNAMES);
 
   constructor(
     private readonly verifier: TokenVerifier,
@@ -85,12 +86,11 @@ export class IntrospectionService {
    */
   private async username(sub: string, clientId: string): Promise<{ username?: string }> {
     if (sub === clientId) return {};
-    const known = this.usernames.get(sub);
+    const known = this.usernames.get(sub, 0);
     if (known !== undefined) return { username: known };
     const user = await this.users.findById(sub);
     if (!user) return {};
-    if (this.usernames.size >= MAX_USERNAMES) this.usernames.delete(this.usernames.keys().next().value!);
-    this.usernames.set(sub, user.username);
+    this.usernames.set(sub, user.username, Number.POSITIVE_INFINITY);
     return { username: user.username };
   }
 }

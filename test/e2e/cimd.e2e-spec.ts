@@ -62,7 +62,7 @@ class DocumentServer {
 }
 
 const REDIRECT_URI = 'http://127.0.0.1:3000/callback';
-/** The one public reason for every fetch failure (docs/security-client-policy.md). */
+/** The one public reason for every fetch failure (docs/security.md §11.6). */
 const FETCH_FAILED = 'could not be fetched';
 const goodDocument = (url: string, extra: Record<string, unknown> = {}) => ({
   client_id: url,

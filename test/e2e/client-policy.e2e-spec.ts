@@ -8,7 +8,7 @@ import { pkcePair } from '../support/pkce';
 import { createTestApp, TestApp } from './create-test-app';
 
 /*
- * The one client policy (docs/security-client-policy.md): which redirect URIs any client may
+ * The one client policy (docs/security.md §11): which redirect URIs any client may
  * register, whatever the path (admin API, DCR, RFC 7592, CLI, seed); when /authorize may send an
  * error to a redirect URI before the person has seen anything (RFC 9700 §4.11.2); when a loopback
  * port may vary (RFC 8252 §7.3); how the consent page presents a client nobody vetted.

@@ -8,7 +8,7 @@ import { browser, formFields } from '../support/browser';
 import { createTestApp, TestApp } from './create-test-app';
 
 /**
- * Issue 12 item 9 (docs/security-sessions.md, "Guessing limits"), black-box over HTTP with the
+ * Issue 12 item 9 (docs/security.md §12.5), black-box over HTTP with the
  * shipped defaults: failures are counted, successes are not (and clear the failures), a brute
  * force meets 429 within a few attempts, and an honest person signing in often is never refused.
  */

@@ -18,7 +18,7 @@ import {
 import { createTestApp, TestApp } from './create-test-app';
 
 /**
- * Issue 12, items 2, 3, 4, 8 and 10 (docs/security-sessions.md), black-box over HTTP:
+ * Issue 12, items 2, 3, 4, 8 and 10 (docs/security.md §12), black-box over HTTP:
  * no client_credentials through registration, revocable browser sessions, refreshes narrowed to
  * what the user and client may hold now, one client delete path, a short audited refresh grace.
  */

@@ -13,7 +13,7 @@ export const APPLICATION_TYPES = ['web', 'native'] as const;
 
 /**
  * POST /admin/clients. Omitted fields take the defaults shown. The DTO checks the shape only; the
- * client policy (src/clients/policy, docs/security-client-policy.md) decides what is acceptable,
+ * client policy (src/clients/policy, docs/security.md §11.1) decides what is acceptable,
  * as for every other way of creating a client.
  */
 export class CreateClientDto {

@@ -22,7 +22,7 @@ export interface ConsentPageModel {
 /*
  * "<app> wants to…": who asks, where you will be sent, what it may do, approve or deny. A client
  * nobody vetted is introduced by the host it returns to, the one fact this server checks; the
- * name it gave itself is quoted as a claim (docs/security-client-policy.md, docs/mcp.md §1 item 15).
+ * name it gave itself is quoted as a claim (docs/security.md §11.5, docs/mcp.md §1 item 15).
  */
 export function consentPage(m: ConsentPageModel): string {
   const who = m.vetted

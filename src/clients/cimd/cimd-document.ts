@@ -23,7 +23,7 @@ const SUPPORTED_GRANTS: GrantType[] = ['authorization_code', 'refresh_token'];
 /**
  * Validates a fetched Client ID Metadata Document (CIMD draft §4, docs/mcp.md §1 item 25) into the
  * client this server will use: `client_id` equal to the URL exactly, a non-empty `client_name`,
- * `redirect_uris` under the client policy (docs/security-client-policy.md), no secrets or private keys, and the public-client
+ * `redirect_uris` under the client policy (docs/security.md §11.2), no secrets or private keys, and the public-client
  * profile (auth method none; grants narrowed to the code flow and refresh). A document written for
  * many servers may offer more than we support: we pick what we can, and refuse only when nothing fits.
  */

@@ -19,7 +19,7 @@ export class CimdError extends Error {
 /**
  * The one public reason for every failure to fetch a document (DNS, address, port, connection,
  * status, content type, size, encoding, json, redirects, timeout): naming them would make the
- * server a port-scanning oracle (docs/security-client-policy.md). The log keeps the detail.
+ * server a port-scanning oracle (docs/security.md §11.6). The log keeps the detail.
  */
 export const CIMD_FETCH_FAILED = 'could not be fetched';
 

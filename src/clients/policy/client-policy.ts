@@ -17,7 +17,7 @@ import {
 } from './redirect-uri-rules';
 
 /*
- * The one client policy (docs/security-client-policy.md). Every path that creates or changes a
+ * The one client policy (docs/security.md §11). Every path that creates or changes a
  * client (admin API, CLI, start-up administrator client, seed, RFC 7591 registration, RFC 7592
  * update, Client ID Metadata Documents) ends in `ClientPolicy.check`; DTOs and the RFC 7591
  * readers check only the shape of what they were sent. The limits live here, once.

@@ -66,7 +66,7 @@ export function isNameableCustomScheme(scheme: string): boolean {
 
 /**
  * Classifies a redirect URI any client wants to register, or throws RedirectUriRejected (RFC 7591
- * §2, RFC 8252 §7, RFC 9700 §2.1 and §4.11.2; docs/security-client-policy.md): https with a host;
+ * §2, RFC 8252 §7, RFC 9700 §2.1 and §4.11.2; docs/security.md §11.2): https with a host;
  * http only on a loopback host; a private-use scheme only when the rules allow them, and then
  * only a reverse-DNS scheme or one named in REGISTRATION_CUSTOM_SCHEMES (an allowlist of shapes:
  * `ms-msdt:`, `chrome:` or `search-ms:` are refused without having to be listed). Never a

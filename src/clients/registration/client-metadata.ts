@@ -12,7 +12,7 @@ import { RedirectUriRules } from '../policy/redirect-uri-rules';
 
 export type { ApplicationType };
 
-/** The client policy's rules (docs/security-client-policy.md) and the self-registration scope set. */
+/** The client policy's rules (docs/security.md §11) and the self-registration scope set. */
 export interface ClientMetadataPolicy extends RedirectUriRules {
   /** Scopes a registered client may hold; requested ones outside it are dropped (RFC 7591 §2). */
   allowedScopes: readonly string[];
@@ -120,8 +120,8 @@ function readGrantTypes(body: RawMetadata): GrantType[] {
   });
   const grants = [...new Set(list)] as GrantType[];
   // A self-registered client acts for a user, never for itself: client_credentials would hand
-  // an anonymous registrant user tool scopes with no user behind them (docs/security-sessions.md,
-  // "client_credentials"). Machine clients are created by an administrator.
+  // an anonymous registrant user tool scopes with no user behind them (docs/security.md
+  // §12.1). Machine clients are created by an administrator.
   if (grants.includes('client_credentials')) {
     throw InvalidClientMetadata(
       'grant_types client_credentials is not available through registration; an administrator creates machine clients',

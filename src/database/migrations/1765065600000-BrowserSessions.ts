@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Server-side browser sessions (issue 12 item 3, docs/security-sessions.md): the session cookie
+ * Server-side browser sessions (issue 12 item 3, docs/security.md §12.2): the session cookie
  * names a row, and ending a session deletes it. Sessions of a deleted user go with the user.
  */
 export class BrowserSessions1765065600000 implements MigrationInterface {

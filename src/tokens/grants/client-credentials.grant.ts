@@ -24,7 +24,7 @@ export class ClientCredentialsGrant implements GrantTypeHandler {
     }
     // Only an administrator gives a client scopes it may hold with no user behind it: a
     // self-registered (DCR/CIMD) row listing client_credentials, e.g. from before registration
-    // refused it, gets nothing (docs/security-sessions.md, "client_credentials").
+    // refused it, gets nothing (docs/security.md §12.1).
     if (client.source !== 'admin') {
       throw UnauthorizedClient('only clients created by an administrator may use client_credentials');
     }

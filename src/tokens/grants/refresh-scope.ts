@@ -20,7 +20,7 @@ export interface RefreshScope {
 /**
  * Issue 12 item 4: a refresh is limited to what the user and the client may hold NOW, so removing
  * a scope from either takes effect at the next refresh instead of living on for the refresh
- * token's lifetime (docs/security-sessions.md, "Refresh narrowing"). A scope survives when it was
+ * token's lifetime (docs/security.md §12.3). A scope survives when it was
  * granted, the client still has it (offline_access: still uses refresh tokens), and the user still
  * holds it (identity scopes are not permissions a user holds, as at the authorization endpoint).
  * Nothing left is `invalid_grant`; asking for a scope no longer held is `invalid_scope`.

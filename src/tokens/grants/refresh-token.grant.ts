@@ -112,7 +112,7 @@ export class RefreshTokenGrant implements GrantTypeHandler {
     const access = await this.mintAccess(stored, scope);
     await this.issuer.recordAccess(access);
     // Every grace use is on record: within the window anyone holding the old token gets the same
-    // successor, so an unexpected pattern of these is worth a look (docs/security-sessions.md).
+    // successor, so an unexpected pattern of these is worth a look (docs/security.md §12.6).
     this.audit.record({
       type: 'refresh.grace_used',
       outcome: 'success',

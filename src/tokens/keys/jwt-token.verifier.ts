@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { CryptoKey, JWTPayload } from 'jose';
+import { BoundedCache } from 'src/common/bounded-cache';
 import { Clock } from 'src/common/clock';
 import { AppConfig } from 'src/config/app-config';
 import { ACCESS_TOKEN_TYP } from './jwt-access-token.signer';
@@ -26,14 +27,14 @@ interface VerifiedEntry {
  * signature with the kid's key, exp against the injected clock, iss, exact aud, the required
  * claims, and finally revocation.
  *
- * A token is parsed and its signature checked once: a verified token is remembered (bounded,
- * oldest first out) with the key that verified it, and later presentations only re-check what can
- * change: exp and nbf against the clock, that its kid still names that key, and revocation (which
- * runs on every call). docs/performance.md.
+ * A token is parsed and its signature checked once: a verified token is remembered (BoundedCache,
+ * least recently used first out) with the key that verified it; later presentations re-check what
+ * can change: exp and nbf against the clock, that its kid still names that key, and revocation
+ * (which runs on every call). docs/performance.md.
  */
 @Injectable()
 export class JwtTokenVerifier extends TokenVerifier {
-  private readonly verified = new Map<string, VerifiedEntry>();
+  private readonly verified = new BoundedCache<string, VerifiedEntry>(MAX_VERIFIED_TOKENS);
   constructor(
     private readonly keys: SigningKeysService,
     private readonly revocation: RevocationChecker,
@@ -44,7 +45,7 @@ export class JwtTokenVerifier extends TokenVerifier {
   }
 
   async verify(token: string, expectedAudience: string): Promise<VerifiedAccessToken> {
-    const remembered = this.verified.get(token);
+    const remembered = this.verified.get(token, this.clock.nowSeconds() * 1000);
     if (remembered && remembered.token.audience === expectedAudience) {
       if (await this.stillValid(remembered)) {
         if (await this.revocation.isRevoked(remembered.token.jti, remembered.token.expiresAt))
@@ -89,17 +90,8 @@ export class JwtTokenVerifier extends TokenVerifier {
   }
 
   private remember(token: string, entry: VerifiedEntry): void {
-    if (this.verified.size >= MAX_VERIFIED_TOKENS) {
-      const now = this.clock.nowSeconds();
-      for (const [t, e] of this.verified) if (e.token.expiresAt <= now) this.verified.delete(t);
-      // Still full: drop the oldest tenth; a forgotten token is only verified again.
-      let excess = this.verified.size - Math.floor(MAX_VERIFIED_TOKENS * 0.9);
-      for (const t of this.verified.keys()) {
-        if (excess-- <= 0) break;
-        this.verified.delete(t);
-      }
-    }
-    this.verified.set(token, entry);
+    // Kept until the token expires; least recently used first out when full.
+    this.verified.set(token, entry, entry.token.expiresAt * 1000);
   }
 
   /** Returns the kid; rejects anything but a compact JWS with alg ES256 and typ at+jwt. */

@@ -24,34 +24,27 @@ export class TokenFamiliesRepository {
   }
 
   /** Revokes every live grant of the pair; returns the ids it revoked. */
-  async revokeForUserAndClient(userId: string, clientId: string, reason: string, at: Date): Promise<string[]> {
-    const [rows] = (await this.repo.query(
-      `UPDATE grants SET revoked_at = $3, revoked_reason = $4
-        WHERE user_id = $1 AND client_id = $2 AND revoked_at IS NULL
-        RETURNING id`,
-      [userId, clientId, at, reason],
-    )) as [Array<{ id: string }>, number];
-    return rows.map((r) => r.id);
+  revokeForUserAndClient(userId: string, clientId: string, reason: string, at: Date): Promise<string[]> {
+    return this.revokeLive('user_id = $3 AND client_id = $4', [userId, clientId], reason, at);
   }
 
   /** Revokes every live grant of the person (all clients); returns the ids it revoked. */
-  async revokeForUser(userId: string, reason: string, at: Date): Promise<string[]> {
-    const [rows] = (await this.repo.query(
-      `UPDATE grants SET revoked_at = $2, revoked_reason = $3
-        WHERE user_id = $1 AND revoked_at IS NULL
-        RETURNING id`,
-      [userId, at, reason],
-    )) as [Array<{ id: string }>, number];
-    return rows.map((r) => r.id);
+  revokeForUser(userId: string, reason: string, at: Date): Promise<string[]> {
+    return this.revokeLive('user_id = $3', [userId], reason, at);
   }
 
   /** Revokes every live grant issued to the client (all people); returns the ids it revoked. */
-  async revokeForClient(clientId: string, reason: string, at: Date): Promise<string[]> {
+  revokeForClient(clientId: string, reason: string, at: Date): Promise<string[]> {
+    return this.revokeLive('client_id = $3', [clientId], reason, at);
+  }
+
+  /** One UPDATE for the live grants matching `where` (parameters from $3 on). */
+  private async revokeLive(where: string, params: string[], reason: string, at: Date): Promise<string[]> {
     const [rows] = (await this.repo.query(
-      `UPDATE grants SET revoked_at = $2, revoked_reason = $3
-        WHERE client_id = $1 AND revoked_at IS NULL
+      `UPDATE grants SET revoked_at = $1, revoked_reason = $2
+        WHERE ${where} AND revoked_at IS NULL
         RETURNING id`,
-      [clientId, at, reason],
+      [at, reason, ...params],
     )) as [Array<{ id: string }>, number];
     return rows.map((r) => r.id);
   }

@@ -62,11 +62,14 @@ describe(SigningKeysService.name, () => {
   });
 
   describe('jwks', () => {
-    it('should publish the first key before anything was signed, and sign with that key', async () => {
+    it('should publish the active key and the next one before anything was signed, and sign with the active one', async () => {
+      // Never an empty set (docs/mcp.md §1): a resource server caching the JWKS of a fresh server
+      // must be able to verify its first token and the one after the next rotation.
       const { keys } = await sut.jwks();
-      expect(keys).toHaveLength(1);
-      expect((await sut.signingKey()).kid).toBe(keys[0].kid);
-      expect((await sut.jwks()).keys.map((k) => k.kid)).toEqual([keys[0].kid]);
+      expect(keys).toHaveLength(2);
+      const { kid } = await sut.signingKey();
+      expect(keys.map((k) => k.kid)).toContain(kid);
+      expect((await sut.jwks()).keys.map((k) => k.kid)).toEqual(keys.map((k) => k.kid));
     });
 
     it('should publish public JWKs with kid, alg and use, and no private member', async () => {

@@ -376,8 +376,11 @@ describe('Secrets never leak into logs, output or the audit trail (e2e)', () => 
       undo();
     }
     // Each 500 was logged as an error (so the search below looked at real error lines).
+    // One "unhandled error" line and one access line (status 500) each.
     const errors = t.logs.slice(firstLog).filter((l) => /"level":"error"/.test(l));
-    expect(errors).toHaveLength(4);
+    expect(errors.filter((l) => /"msg":"unhandled error on /.test(l))).toHaveLength(4);
+    expect(errors.filter((l) => /"status":500,/.test(l))).toHaveLength(4);
+    expect(errors).toHaveLength(8);
     await expectNoLeak(7);
   });
 

@@ -13,18 +13,15 @@ export interface PurgeSpec {
   where: string;
   /** An indexed column: each batch then reads its rows from the index, never the whole table. */
   orderBy?: string;
-  /** Columns of the deleted rows to return (default: none, only the count). */
-  returning?: string;
 }
 
-function deleteSql({ table, key, where, orderBy, returning }: PurgeSpec): string {
+function deleteSql({ table, key, where, orderBy }: PurgeSpec): string {
   // `= ANY(ARRAY(…))`, not `IN (…)`: the planner then fetches the batch by primary key instead of
   // hash-joining it against a scan of the whole table. SKIP LOCKED: rows a request is updating
   // are left for the next batch or run rather than waited for.
   const order = orderBy ? ` ORDER BY ${orderBy}` : '';
-  const ret = returning ? ` RETURNING ${returning}` : '';
   return `DELETE FROM ${table} WHERE ${key} = ANY (ARRAY(
-    SELECT t.${key} FROM ${table} t WHERE ${where}${order} LIMIT $2 FOR UPDATE SKIP LOCKED))${ret}`;
+    SELECT t.${key} FROM ${table} t WHERE ${where}${order} LIMIT $2 FOR UPDATE SKIP LOCKED))`;
 }
 
 /**
@@ -65,19 +62,5 @@ export async function purgeBatch(
       number,
     ];
     return affected;
-  });
-}
-
-/** As purgeBatch, returning the deleted rows' `spec.returning` columns. */
-export async function purgeBatchReturning<R>(
-  manager: EntityManager,
-  spec: PurgeSpec & { returning: string },
-  limit: number,
-  params: [unknown, ...unknown[]],
-): Promise<R[] | null> {
-  const [first, ...rest] = params;
-  return withPurgeLock(manager, spec.lock, async (tx) => {
-    const [rows] = (await tx.query(deleteSql(spec), [first, limit, ...rest])) as [R[], number];
-    return rows;
   });
 }

@@ -5,6 +5,15 @@ import { AppConfig } from 'src/config/app-config';
 import { AuditCursorCodec, isUuid } from './audit-cursor';
 import { AuditEvent } from './audit-event.entity';
 import { AuditEventType } from './audit-event-types';
+import { purgeBatch, PurgeSpec } from 'src/database/batched-purge';
+
+const AUDIT_PURGE: PurgeSpec = {
+  lock: 'audit_events',
+  table: 'audit_events',
+  key: 'id',
+  where: 't.at < $1',
+  orderBy: 't.at',
+};
 
 export type NewAuditEvent = Omit<AuditEvent, 'id'>;
 
@@ -136,6 +145,14 @@ export class AuditEventsRepository {
       total += affected;
       if (affected < limit) return total;
     }
+  }
+
+  /**
+   * Maintenance's purge (docs/architecture.md §3): deletes at most `limit` events older than
+   * `before` (the retention); null when another instance is purging them right now.
+   */
+  purgeBefore(before: Date, limit: number): Promise<number | null> {
+    return purgeBatch(this.repo.manager, AUDIT_PURGE, limit, [before.toISOString()]);
   }
 }
 

@@ -14,6 +14,6 @@ import { AuditService } from './audit.service';
     AuditService,
     AuditInterceptor,
   ],
-  exports: [AuditService, AuditInterceptor],
+  exports: [AuditService, AuditInterceptor, AuditEventsRepository],
 })
 export class AuditModule {}

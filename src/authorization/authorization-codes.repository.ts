@@ -2,6 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AuthorizationCode } from './authorization-code.entity';
+import { purgeBatch, PurgeSpec } from 'src/database/batched-purge';
+
+const CODES_PURGE: PurgeSpec = {
+  lock: 'authorization_codes',
+  table: 'authorization_codes',
+  key: 'code_hash',
+  where: 't.expires_at < $1 AND (t.expires_at < $3 OR t.consumed_at IS NULL)',
+  orderBy: 't.expires_at',
+};
 
 export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt' | 'createdAt' | 'client' | 'user' | 'grant'>;
 
@@ -48,5 +57,18 @@ export class AuthorizationCodesRepository {
 
   findByHash(codeHash: string): Promise<AuthorizationCode | null> {
     return this.repo.findOneBy({ codeHash });
+  }
+
+  /**
+   * Maintenance's purge (docs/architecture.md §3): deletes at most `limit` codes expired before
+   * `now`. An unconsumed code is worthless once expired; a consumed one is kept until
+   * `replayCutoff`: while it exists, presenting it again is detected as a replay and revokes its
+   * grant. Null when another instance is purging codes right now.
+   */
+  purgeExpired(now: Date, replayCutoff: Date, limit: number): Promise<number | null> {
+    return purgeBatch(this.repo.manager, CODES_PURGE, limit, [
+      now.toISOString(),
+      replayCutoff.toISOString(),
+    ]);
   }
 }

@@ -24,6 +24,6 @@ import { LoginService } from './login.service';
     AuthorizeService,
     LoginService,
   ],
-  exports: [AuthorizationCodesService, TokenStoreModule],
+  exports: [AuthorizationCodesService, AuthorizationCodesRepository, TokenStoreModule],
 })
 export class AuthorizationModule {}

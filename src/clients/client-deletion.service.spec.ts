@@ -8,6 +8,19 @@ describe(ClientDeletion.name, () => {
   const repo = {
     findByClientId: jest.fn(async (id: string) => (rows.get(id) as OAuthClient) ?? null),
     delete: jest.fn(async (id: string) => (order.push(`delete ${id}`), rows.delete(id))),
+    /** Unused clients: those with `lastUsedAt` unset; null stands for another instance's lock. */
+    findUnusedDcr: jest.fn(async (_cutoff: Date, limit: number): Promise<string[] | null> =>
+      [...rows.values()]
+        .filter((c) => c.source === 'dcr' && !c.lastUsedAt)
+        .map((c) => c.clientId!)
+        .slice(0, limit),
+    ),
+    deleteIfUnusedDcr: jest.fn(async (id: string) => {
+      const row = rows.get(id);
+      if (!row || row.source !== 'dcr' || row.lastUsedAt) return false;
+      order.push(`delete ${id}`);
+      return rows.delete(id);
+    }),
   };
   let sut: ClientDeletion;
 
@@ -44,5 +57,41 @@ describe(ClientDeletion.name, () => {
     const bare = new ClientDeletion(repo as unknown as ClientsRepository);
     await expect(bare.delete('a1')).rejects.toThrow(/no revocation hook/);
     expect(rows.has('a1')).toBe(true);
+  });
+
+  describe('deleteUnusedDcr', () => {
+    const cutoff = new Date('2026-01-01T00:00:00Z');
+
+    it('should delete each unused client through the hook, hook first', async () => {
+      rows.set('d2', { clientId: 'd2', source: 'dcr' });
+      expect(await sut.deleteUnusedDcr(cutoff, 10)).toEqual(['d1', 'd2']);
+      expect(order).toEqual(['revoke d1', 'delete d1', 'revoke d2', 'delete d2']);
+      expect(rows.has('a1')).toBe(true);
+      expect(repo.deleteIfUnusedDcr).toHaveBeenCalledWith('d1', cutoff);
+    });
+
+    it('should keep a client used between the pick and its delete', async () => {
+      rows.set('d2', { clientId: 'd2', source: 'dcr' });
+      const sut2 = new ClientDeletion(repo as unknown as ClientsRepository);
+      // The client authenticates while the hook runs: the conditional delete sees it.
+      sut2.beforeDelete(async (id) => {
+        order.push(`revoke ${id}`);
+        if (id === 'd1') rows.get('d1')!.lastUsedAt = new Date();
+      });
+      expect(await sut2.deleteUnusedDcr(cutoff, 10)).toEqual(['d2']);
+      expect(rows.has('d1')).toBe(true);
+    });
+
+    it('should do nothing while another instance holds the lock', async () => {
+      repo.findUnusedDcr.mockResolvedValueOnce(null);
+      expect(await sut.deleteUnusedDcr(cutoff, 10)).toBeNull();
+      expect(order).toEqual([]);
+    });
+
+    it('should refuse to delete without a revocation hook (fail closed)', async () => {
+      const bare = new ClientDeletion(repo as unknown as ClientsRepository);
+      await expect(bare.deleteUnusedDcr(cutoff, 10)).rejects.toThrow(/no revocation hook/);
+      expect(rows.has('d1')).toBe(true);
+    });
   });
 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { withPurgeLock } from 'src/database/batched-purge';
 import { ClientChangeNotices } from './client-change-notices';
 import { ClientSource, OAuthClient } from './oauth-client.entity';
 
@@ -125,6 +126,36 @@ export class ClientsRepository {
     const result = await this.repo.delete(source ? { clientId, source } : { clientId });
     if ((result.affected ?? 0) > 0) await this.notices.changed(clientId);
     return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Up to `limit` dynamically registered clients unused (no token request, or none since
+   * registration) before `cutoff`, read under the purge lock `maintenance:dcr_clients`; null when
+   * another instance holds it. Only candidates: ClientDeletion deletes them, each on its own.
+   */
+  findUnusedDcr(cutoff: Date, limit: number): Promise<string[] | null> {
+    return withPurgeLock(this.repo.manager, 'dcr_clients', async (tx) => {
+      const rows = (await tx.query(
+        `SELECT client_id FROM oauth_clients
+          WHERE source = 'dcr' AND coalesce(last_used_at, created_at) < $1 LIMIT $2`,
+        [cutoff.toISOString(), limit],
+      )) as Array<{ client_id: string }>;
+      return rows.map((r) => r.client_id);
+    });
+  }
+
+  /**
+   * Deletes the client only if it is (still) a dynamically registered one unused before `cutoff`:
+   * the condition and the delete are one statement, so a client used since it was picked stays.
+   */
+  async deleteIfUnusedDcr(clientId: string, cutoff: Date): Promise<boolean> {
+    const [, affected] = (await this.repo.manager.query(
+      `DELETE FROM oauth_clients
+        WHERE client_id = $1 AND source = 'dcr' AND coalesce(last_used_at, created_at) < $2`,
+      [clientId, cutoff.toISOString()],
+    )) as [unknown, number];
+    if (affected > 0) await this.notices.changed(clientId);
+    return affected > 0;
   }
 
   /**

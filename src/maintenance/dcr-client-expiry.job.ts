@@ -1,18 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from 'src/audit/audit.service';
-import { ClientChangeNotices } from 'src/clients/client-change-notices';
+import { ClientDeletion } from 'src/clients/client-deletion.service';
 import { Clock } from 'src/common/clock';
 import { AppConfig } from 'src/config/app-config';
 import { BatchLoopOptions, deleteInBatches, sleep } from './batched-delete';
-import { MaintenanceRepository } from './maintenance.repository';
 import { PURGE_BATCH_SIZE, PURGE_PAUSE_MS } from './purge-expired.job';
 
 const DAY_MS = 86_400_000;
 
 /**
  * Deletes dynamically registered clients (RFC 7591) not used for DCR_CLIENT_TTL_DAYS: open
- * registration would otherwise grow oauth_clients without bound. Their grants, tokens and
- * consents go with them (ON DELETE CASCADE).
+ * registration would otherwise grow oauth_clients without bound. ClientDeletion deletes them as
+ * an administrator's delete does: tokens revoked and broadcast first, then the row (grants, tokens
+ * and consents cascade) and the client-change notice. This job keeps the loop and the audit.
  */
 @Injectable()
 export class DcrClientExpiryJob {
@@ -25,11 +25,10 @@ export class DcrClientExpiryJob {
   };
 
   constructor(
-    private readonly repo: MaintenanceRepository,
+    private readonly deletion: ClientDeletion,
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
-    private readonly clientChanges: ClientChangeNotices,
   ) {}
 
   /** Returns how many clients were deleted. */
@@ -38,9 +37,9 @@ export class DcrClientExpiryJob {
     const cutoff = new Date(this.clock.now().getTime() - ttlMs);
     const { deleted } = await deleteInBatches(
       async (limit) => {
-        const ids = await this.repo.deleteUnusedDcrClients(cutoff, limit);
-        // No instance may keep serving a deleted client from its cache.
-        if (ids?.length) await this.clientChanges.changed(ids);
+        // The clients module's one delete path: the revocation hook tells every instance's
+        // revocation cache, the client-change notice every instance's client cache.
+        const ids = await this.deletion.deleteUnusedDcr(cutoff, limit);
         for (const clientId of ids ?? []) {
           this.audit.record({
             type: 'client.deleted',

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { AppConfig } from 'src/config/app-config';
 import { FixedClock } from '../../test/fakes/fixed-clock';
-import type { MaintenanceRepository, PurgeTarget } from './maintenance.repository';
+import type { PurgeTarget, PurgeTargets } from './purge-targets';
 import { CONSUMED_CODE_RETENTION_SECONDS, PurgeExpiredJob } from './purge-expired.job';
 
 const config = { maintenance: { auditRetentionDays: 90 } } as AppConfig;
@@ -39,7 +39,7 @@ describe(PurgeExpiredJob.name, () => {
         },
       ),
     };
-    sut = new PurgeExpiredJob(repo as unknown as MaintenanceRepository, clock, config);
+    sut = new PurgeExpiredJob(repo as unknown as PurgeTargets, clock, config);
     sut.loop = { batchSize: 1000, pauseMs: 0, sleep: async () => undefined };
   });
 

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from 'src/common/clock';
 import { AppConfig } from 'src/config/app-config';
 import { BatchLoopOptions, deleteInBatches, sleep } from './batched-delete';
-import { MaintenanceRepository, PurgeTarget } from './maintenance.repository';
+import { PurgeTarget, PurgeTargets } from './purge-targets';
 
 /** Rows per DELETE statement. */
 export const PURGE_BATCH_SIZE = 1000;
@@ -17,7 +17,8 @@ export type PurgeReport = Partial<Record<PurgeTarget, number>>;
 
 /**
  * Deletes expired codes, tokens, grants and browser sessions, and audit events past retention, in
- * bounded batches.
+ * bounded batches, through each table's owner (PurgeTargets); this job keeps the order, the
+ * cutoffs, the batching loop, its pauses and the log line.
  */
 @Injectable()
 export class PurgeExpiredJob {
@@ -30,7 +31,7 @@ export class PurgeExpiredJob {
   };
 
   constructor(
-    private readonly repo: MaintenanceRepository,
+    private readonly repo: PurgeTargets,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
@@ -40,7 +41,7 @@ export class PurgeExpiredJob {
     const now = this.clock.now();
     const retention = new Date(now.getTime() - this.config.maintenance.auditRetentionDays * DAY_MS);
     const replayCutoff = new Date(now.getTime() - CONSUMED_CODE_RETENTION_SECONDS * 1000);
-    const targets: Array<[Exclude<PurgeTarget, 'dcr_clients'>, Date]> = [
+    const targets: Array<[PurgeTarget, Date]> = [
       ['access_tokens', now],
       ['refresh_tokens', now],
       ['authorization_codes', now],

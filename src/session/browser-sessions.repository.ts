@@ -2,6 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { BrowserSession } from './browser-session.entity';
+import { purgeBatch, PurgeSpec } from 'src/database/batched-purge';
+
+const SESSIONS_PURGE: PurgeSpec = {
+  lock: 'browser_sessions',
+  table: 'browser_sessions',
+  key: 'id_hash',
+  where: 't.expires_at < $1',
+  orderBy: 't.expires_at',
+};
 
 /** browser_sessions: one row per signed-in browser, keyed by the SHA-256 of the cookie's session id. */
 @Injectable()
@@ -38,5 +47,13 @@ export class BrowserSessionsRepository {
   async deleteForUser(userId: string): Promise<number> {
     const result = await this.repo.delete({ userId });
     return result.affected ?? 0;
+  }
+
+  /**
+   * Maintenance's purge (docs/architecture.md §3) of expired sessions (SessionService ends live
+   * ones): at most `limit`; null when another instance is purging them right now.
+   */
+  purgeExpired(now: Date, limit: number): Promise<number | null> {
+    return purgeBatch(this.repo.manager, SESSIONS_PURGE, limit, [now.toISOString()]);
   }
 }

@@ -15,6 +15,6 @@ import { SessionGuard } from './signed-in';
 @Module({
   imports: [TypeOrmModule.forFeature([BrowserSession]), UsersModule],
   providers: [BrowserSessionsRepository, SessionService, SessionGuard, BrowserResponder],
-  exports: [SessionService, SessionGuard, BrowserResponder],
+  exports: [SessionService, SessionGuard, BrowserResponder, BrowserSessionsRepository],
 })
 export class SessionModule {}

@@ -2,6 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AccessToken } from './access-token.entity';
+import { purgeBatch, PurgeSpec } from 'src/database/batched-purge';
+
+const ACCESS_TOKENS_PURGE: PurgeSpec = {
+  lock: 'access_tokens',
+  table: 'access_tokens',
+  key: 'jti',
+  where: 't.expires_at < $1',
+  orderBy: 't.expires_at',
+};
 
 @Injectable()
 export class AccessTokensRepository {
@@ -32,5 +41,13 @@ export class AccessTokensRepository {
       [clientId, now],
     )) as [Array<{ jti: string; expires_at: Date | string }>, number];
     return rows.map((r) => ({ jti: r.jti, expiresAt: new Date(r.expires_at) }));
+  }
+
+  /**
+   * Maintenance's purge (docs/architecture.md §3): deletes at most `limit` access tokens expired
+   * before `now`; null when another instance is purging them right now.
+   */
+  purgeExpired(now: Date, limit: number): Promise<number | null> {
+    return purgeBatch(this.repo.manager, ACCESS_TOKENS_PURGE, limit, [now.toISOString()]);
   }
 }

@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { HotSql } from 'src/database/hot-sql';
 import type { AccessTokenRecord, RefreshTokenRecord } from './issued-tokens.repository';
+import { DataSource } from 'typeorm';
+import { purgeBatch, PurgeSpec } from 'src/database/batched-purge';
+
+const REFRESH_TOKENS_PURGE: PurgeSpec = {
+  lock: 'refresh_tokens',
+  table: 'refresh_tokens',
+  key: 'token_hash',
+  where: 't.expires_at < $1',
+  orderBy: 't.expires_at',
+};
 
 export interface StoredRefreshToken {
   tokenHash: string;
@@ -49,7 +59,10 @@ function fromRow(r: Row): StoredRefreshToken {
 
 @Injectable()
 export class RefreshTokensRepository {
-  constructor(private readonly sql: HotSql) {}
+  constructor(
+    private readonly sql: HotSql,
+    private readonly dataSource: DataSource,
+  ) {}
 
   /**
    * The token with its grant's and its successor's state, and the user's current scopes (for
@@ -116,5 +129,13 @@ export class RefreshTokensRepository {
       ],
     );
     return rows.length === 1;
+  }
+
+  /**
+   * Maintenance's purge (docs/architecture.md §3): deletes at most `limit` refresh tokens expired
+   * before `now`; null when another instance is purging them right now.
+   */
+  purgeExpired(now: Date, limit: number): Promise<number | null> {
+    return purgeBatch(this.dataSource.manager, REFRESH_TOKENS_PURGE, limit, [now.toISOString()]);
   }
 }

@@ -2,6 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { TokenFamily } from 'src/token-store/token-family.entity';
+import { purgeBatch, PurgeSpec } from 'src/database/batched-purge';
+
+const FAMILIES_PURGE: PurgeSpec = {
+  lock: 'grants',
+  table: 'grants',
+  key: 'id',
+  where:
+    't.expires_at < $1 AND NOT EXISTS (SELECT 1 FROM access_tokens a WHERE a.grant_id = t.id AND a.expires_at >= $1)',
+  orderBy: 't.expires_at',
+};
 
 export type NewGrant = Pick<TokenFamily, 'userId' | 'clientId' | 'scope' | 'resource' | 'expiresAt'>;
 
@@ -62,5 +72,16 @@ export class TokenFamiliesRepository {
       [userId],
     )) as Array<{ client_id: string; last_used_at: Date | string }>;
     return new Map(rows.map((r) => [r.client_id, new Date(r.last_used_at)]));
+  }
+
+  /**
+   * Maintenance's purge (docs/architecture.md §3): deletes at most `limit` families ended before
+   * `now`, with whatever is left of their codes and tokens (ON DELETE CASCADE). An access token
+   * may outlive its family by up to its lifetime: the family (and by cascade the token's row,
+   * without which the token reads as revoked) goes only when no such token is left. Null when
+   * another instance is purging families right now.
+   */
+  purgeExpired(now: Date, limit: number): Promise<number | null> {
+    return purgeBatch(this.repo.manager, FAMILIES_PURGE, limit, [now.toISOString()]);
   }
 }

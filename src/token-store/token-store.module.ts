@@ -76,6 +76,7 @@ import { TransportRevocationBroadcaster } from './revocation/transport-revocatio
   ],
   exports: [
     TokenFamiliesService,
+    TokenFamiliesRepository,
     AccessTokensRepository,
     RefreshTokensRepository,
     IssuedTokensRepository,

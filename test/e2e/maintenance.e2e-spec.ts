@@ -5,7 +5,7 @@ import { AuditService } from 'src/audit/audit.service';
 import { Clock } from 'src/common/clock';
 import { DcrClientExpiryJob } from 'src/maintenance/dcr-client-expiry.job';
 import { KeyRotationJob } from 'src/maintenance/key-rotation.job';
-import { MaintenanceRepository } from 'src/maintenance/maintenance.repository';
+import { PurgeTargets } from 'src/maintenance/purge-targets';
 import { MaintenanceScheduler } from 'src/maintenance/maintenance.scheduler';
 import { PurgeExpiredJob } from 'src/maintenance/purge-expired.job';
 import { SigningKeysService } from 'src/tokens/keys/signing-keys.service';
@@ -119,7 +119,7 @@ describe('Maintenance jobs (e2e)', () => {
         [at(-91 * DAY_MS), at(-89 * DAY_MS)],
       );
 
-      const repo = t.app.get(MaintenanceRepository);
+      const repo = t.app.get(PurgeTargets);
       const batches: Array<{ target: string; deleted: number | null }> = [];
       const original = repo.deleteBatch.bind(repo);
       let firstBatchDone!: () => void;
@@ -184,7 +184,7 @@ describe('Maintenance jobs (e2e)', () => {
       // Another "instance" holds the access_tokens purge lock in an open transaction. Only on
       // PostgreSQL can a second session then try it: on PGlite that transaction holds the one
       // connection, and there is no other instance to exclude.
-      const repo = t.app.get(MaintenanceRepository);
+      const repo = t.app.get(PurgeTargets);
       const runner = t.dataSource.createQueryRunner();
       await runner.connect();
       await runner.startTransaction();

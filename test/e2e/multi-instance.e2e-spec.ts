@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
+import { DcrClientExpiryJob } from 'src/maintenance/dcr-client-expiry.job';
 import { RevocationChecker } from 'src/token-store/revocation-checker';
 import { TokenRejectedError, TokenVerifier } from 'src/tokens/keys/token-verifier';
 import {
@@ -179,6 +180,53 @@ function liveInstancesSuite(label: string, extraEnv: () => Record<string, string
         .delete(`/oauth/register/${reg.client_id}`)
         .set('Authorization', `Bearer ${reg.registration_access_token}`)
         .expect(204);
+      const elapsed = await msUntilRefused(b, issued.access_token, PROPAGATION_BUDGET_MS);
+      expect(elapsed).toBeLessThan(PROPAGATION_BUDGET_MS);
+    });
+
+    it('should make B refuse the live token of a registered client A expired as unused (maintenance, one delete path)', async () => {
+      const reg = (
+        await request(a.http)
+          .post('/oauth/register')
+          .send({ redirect_uris: ['http://127.0.0.1:9999/cb'], token_endpoint_auth_method: 'none' })
+          .expect(201)
+      ).body;
+      const { code, verifier } = await authorizeAsUser(a.http, {
+        client_id: reg.client_id,
+        redirect_uri: 'http://127.0.0.1:9999/cb',
+        scope: 'read',
+      });
+      const issued = (
+        await request(a.http)
+          .post('/oauth/token')
+          .type('form')
+          .send({
+            grant_type: 'authorization_code',
+            client_id: reg.client_id,
+            code,
+            code_verifier: verifier,
+            redirect_uri: 'http://127.0.0.1:9999/cb',
+          })
+          .expect(200)
+      ).body;
+      // B has checked the token: its "not revoked" answer is cached.
+      expect(await verdict(b, issued.access_token)).toBe(true);
+      // The token request's last-use write is asynchronous: let it land, then make the client look
+      // unused for twice the TTL while its access token is still live (the rare case: tokens of
+      // an unused client are normally expired long before).
+      const lastUsed = async () =>
+        (await a.dataSource.query(`SELECT last_used_at FROM oauth_clients WHERE client_id = $1`, [reg.client_id]))[0]
+          ?.last_used_at;
+      for (let i = 0; i < 100 && !(await lastUsed()); i++) await new Promise((r) => setTimeout(r, 20));
+      const ttlDays = a.config.maintenance.dcrClientTtlDays;
+      await a.dataSource.query(
+        `UPDATE oauth_clients SET created_at = now() - make_interval(days => $2), last_used_at = now() - make_interval(days => $2)
+          WHERE client_id = $1`,
+        [reg.client_id, 2 * ttlDays],
+      );
+
+      expect(await a.app.get(DcrClientExpiryJob).run()).toBe(1);
+      expect(await a.dataSource.query(`SELECT 1 FROM oauth_clients WHERE client_id = $1`, [reg.client_id])).toHaveLength(0);
       const elapsed = await msUntilRefused(b, issued.access_token, PROPAGATION_BUDGET_MS);
       expect(elapsed).toBeLessThan(PROPAGATION_BUDGET_MS);
     });

@@ -57,6 +57,11 @@ function suite(label: string, instances: 1 | 2) {
         b = a;
       }
       admin = await adminToken(a);
+    }, 120_000);
+
+    // A client of its own per test (any order, --randomize), read and cached by both instances first,
+    // so each test proves that a change on A drops what B has cached.
+    beforeEach(async () => {
       client = (
         await request(a.http)
           .post('/admin/clients')
@@ -69,7 +74,9 @@ function suite(label: string, instances: 1 | 2) {
           })
           .expect(201)
       ).body;
-    }, 120_000);
+      await ccToken(a, client.client_id, client.client_secret).expect(200);
+      await ccToken(b, client.client_id, client.client_secret).expect(200);
+    });
     afterAll(async () => {
       if (instances === 2) {
         await b?.close({ keepDatabase: true });

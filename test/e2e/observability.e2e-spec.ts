@@ -85,6 +85,11 @@ describe('Metrics and access log (e2e)', () => {
     });
 
     it('should show every metric family after a flow, with route patterns, and no secret anywhere', async () => {
+      // An app of its own: the counters below are exact, so no other test may add to them (--randomize).
+      const t = await createTestApp({
+        env: { LOG_LEVEL: 'debug', METRICS_TOKEN, TRUST_PROXY: 'loopback', REFRESH_GRACE_SECONDS: '0' },
+      });
+      try {
       // A flow that handles every kind of secret: password, client secret, code, verifier, tokens.
       const flow = await authorizeAsUser(t.http, { state: 'state-abc' });
       const tokens = (await exchangeCode(t.http, flow.code, flow.verifier).expect(200)).body;
@@ -198,6 +203,9 @@ describe('Metrics and access log (e2e)', () => {
         }
       }
       expect(leaks).toEqual([]);
+      } finally {
+        await t.close();
+      }
     });
 
     it('should write exactly one access line per request, with its id, route, status, duration and actor', async () => {

@@ -7,6 +7,8 @@ import { AppConfig } from 'src/config/app-config';
 import { InvalidClient, InvalidRequest } from 'src/oauth/errors/oauth-errors';
 import { OAuthError } from 'src/oauth/errors/oauth.error';
 import { RawParams } from 'src/oauth/request-params';
+import { FailureKey, GuessingLimits } from 'src/rate-limit/guessing-limits';
+import { ipOf, TrackedRequest } from 'src/rate-limit/rate-limit-trackers';
 import { verifyClientSecret } from './client-secret';
 import { ClientUsageTracker } from './client-usage-tracker';
 import { ClientsService } from './clients.service';
@@ -15,6 +17,21 @@ import { OAuthClient, TokenEndpointAuthMethod } from './oauth-client.entity';
 export interface AuthenticatedClient {
   client: OAuthClient;
   method: TokenEndpointAuthMethod;
+}
+
+/** Who is calling, for the guessing limits: the address as the rate limits count it, and the user agent. */
+export interface ClientCaller {
+  /** The address bucket (rate-limit-trackers ipOf: IPv6 per /64). */
+  ip: string;
+  /** The address as express reports it, for the audit record of a limit reached. */
+  address: string | null;
+  userAgent: string | null;
+}
+
+/** The caller of an express request (the controllers of the three client-authenticating endpoints). */
+export function callerOf(req: TrackedRequest): ClientCaller {
+  const userAgent = req.headers['user-agent'];
+  return { ip: ipOf(req), address: req.ip ?? null, userAgent: typeof userAgent === 'string' ? userAgent : null };
 }
 
 interface PresentedCredentials {
@@ -50,23 +67,51 @@ export class ClientAuthenticator {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly usage: ClientUsageTracker,
+    private readonly limits: GuessingLimits,
   ) {}
 
+  /**
+   * Authenticates the client under the guessing limits (docs/security.md §12): a client_id or
+   * address at its cap of failed authentications gets 429 before anything is checked; every
+   * `invalid_client` counts one failure for the claimed client_id and for the address; a success
+   * forgets the client's count (no write when there was none). Like the login's, in the code that
+   * knows the outcome, so no interceptor runs on these endpoints.
+   */
   async authenticate(
     authorization: string | undefined,
     body: RawParams,
+    caller: ClientCaller,
   ): Promise<AuthenticatedClient> {
-    const authenticated = await this.verify(authorization, body);
+    let presented: PresentedCredentials | undefined;
+    let unreadable: unknown;
+    try {
+      presented = this.presented(authorization, body);
+    } catch (err) {
+      unreadable = err;
+    }
+    // Credentials that cannot be read name no client: they count against the address only.
+    const keys: FailureKey[] = [{ limit: 'client_auth.ip', tracker: caller.ip }];
+    if (presented) keys.push({ limit: 'client_auth.client', tracker: presented.clientId });
+    const counted = await this.limits.check(keys);
+    let authenticated: AuthenticatedClient;
+    try {
+      if (!presented) throw unreadable;
+      authenticated = await this.verify(presented);
+    } catch (err) {
+      if (err instanceof OAuthError && err.code === 'invalid_client') {
+        const attempt = { ip: caller.address, userAgent: caller.userAgent, clientId: presented?.clientId ?? null };
+        await this.limits.failed(keys, attempt);
+      }
+      throw err;
+    }
+    const clientCounted = counted.filter((k) => k.limit === 'client_auth.client');
+    if (clientCounted.length) await this.limits.succeeded(clientCounted);
     // Off the request path: the tracker writes at most once a minute per client and never throws.
     void this.usage.touch(authenticated.client.clientId);
     return authenticated;
   }
 
-  private async verify(
-    authorization: string | undefined,
-    body: RawParams,
-  ): Promise<AuthenticatedClient> {
-    const presented = this.presented(authorization, body);
+  private async verify(presented: PresentedCredentials): Promise<AuthenticatedClient> {
     const viaHeader = presented.method === 'client_secret_basic';
     const fail = (description = 'client authentication failed') =>
       InvalidClient(description, viaHeader ? this.config.issuer : undefined);

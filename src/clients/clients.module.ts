@@ -12,6 +12,7 @@ import { ClientsRepository } from './clients.repository';
 import { ClientsService } from './clients.service';
 import { OAuthClient } from './oauth-client.entity';
 import { ClientPolicy } from './policy/client-policy';
+import { RateLimitStorageModule } from 'src/rate-limit/rate-limit.module';
 import { RegistrationController } from './registration/registration.controller';
 import { RegistrationService } from './registration/registration.service';
 
@@ -19,7 +20,7 @@ import { RegistrationService } from './registration/registration.service';
 const SELF_REGISTRATION = [RegistrationService, CimdResolver, ClientUsageTracker];
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OAuthClient]), TokenStoreModule],
+  imports: [TypeOrmModule.forFeature([OAuthClient]), TokenStoreModule, RateLimitStorageModule],
   controllers: [RegistrationController],
   providers: [
     ClientsRepository,

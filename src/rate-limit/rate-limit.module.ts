@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from 'src/config/app-config';
-import { ClientAuthFailuresInterceptor } from './client-auth-failures.interceptor';
 import { GuessingLimits } from './guessing-limits';
 import { rateLimitThrottlers } from './rate-limit-throttlers';
 import { RateLimitGuard } from './rate-limit.guard';
@@ -10,7 +9,7 @@ import { RateLimitStorage } from './rate-limit.storage';
 
 /**
  * Holds the counters; its own module so the throttler options can inject it. Also the guessing
- * limits (failed attempts, issue 12 item 9), which the login service uses.
+ * limits (failed attempts, issue 12 item 9), which the login and the client authenticator use.
  */
 @Module({ providers: [RateLimitStorage, GuessingLimits], exports: [RateLimitStorage, GuessingLimits] })
 export class RateLimitStorageModule {}
@@ -32,9 +31,6 @@ export class RateLimitStorageModule {}
     }),
     RateLimitStorageModule,
   ],
-  providers: [
-    { provide: APP_GUARD, useClass: RateLimitGuard },
-    { provide: APP_INTERCEPTOR, useClass: ClientAuthFailuresInterceptor },
-  ],
+  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
 })
 export class RateLimitModule {}

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Public } from 'src/bearer/public.decorator';
-import { ClientAuthenticator } from 'src/clients/client-authenticator.service';
+import { callerOf, ClientAuthenticator } from 'src/clients/client-authenticator.service';
 import { InvalidClient, InvalidRequest } from 'src/oauth/errors/oauth-errors';
 import { duplicated, RawParams, required } from 'src/oauth/request-params';
 import { RateLimit } from 'src/rate-limit/rate-limit.decorator';
@@ -42,7 +42,7 @@ export class RevocationController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<void> {
     checkForm(req, body ?? {});
-    const { client } = await this.authenticator.authenticate(authorization, body);
+    const { client } = await this.authenticator.authenticate(authorization, body, callerOf(req));
     await this.revocation.revoke(client, required(body, 'token'));
     noStore(res);
   }
@@ -58,7 +58,7 @@ export class RevocationController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<IntrospectionResponse> {
     checkForm(req, body ?? {});
-    const { client, method } = await this.authenticator.authenticate(authorization, body);
+    const { client, method } = await this.authenticator.authenticate(authorization, body, callerOf(req));
     if (method === 'none') throw InvalidClient('introspection requires client authentication');
     const result = await this.introspection.introspect(client, required(body, 'token'));
     noStore(res);

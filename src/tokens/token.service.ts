@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ClientAuthenticator } from 'src/clients/client-authenticator.service';
+import { ClientAuthenticator, ClientCaller } from 'src/clients/client-authenticator.service';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from 'src/oauth/errors/oauth-errors';
 import { duplicated, RawParams, required } from 'src/oauth/request-params';
 import { GrantTypeRegistry } from './grants/grant-type-registry';
@@ -13,11 +13,11 @@ export class TokenService {
     private readonly registry: GrantTypeRegistry,
   ) {}
 
-  async exchange(authorization: string | undefined, params: RawParams): Promise<TokenResponse> {
+  async exchange(authorization: string | undefined, params: RawParams, caller: ClientCaller): Promise<TokenResponse> {
     const dupes = duplicated(params);
     if (dupes.length) throw InvalidRequest(`${dupes[0]} must be given once`);
     const grantType = required(params, 'grant_type');
-    const { client } = await this.authenticator.authenticate(authorization, params);
+    const { client } = await this.authenticator.authenticate(authorization, params, caller);
     const handler = this.registry.find(grantType);
     if (!handler) throw UnsupportedGrantType();
     if (!client.grantTypes.includes(grantType)) throw UnauthorizedClient('client may not use this grant type');

@@ -1,10 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import cookieParser from 'cookie-parser';
 import express, { NextFunction, Request, Response } from 'express';
 import { setupAdminOpenApi } from './admin/admin-openapi';
 import { publicCorsMiddleware } from './common/cors.middleware';
 import { JsonLogger } from './common/json-logger';
-import { requestIdMiddleware } from './common/request-id.middleware';
 import { securityHeaders } from './common/security-headers';
 import { AppConfig } from './config/app-config';
 import { DatabaseAvailability } from './database/database-availability';
@@ -15,9 +13,8 @@ import {
 } from './oauth/errors/oauth-error.filter';
 import { rejectNulBytes } from './oauth/reject-nul-bytes.middleware';
 import { createValidationPipe } from './oauth/validation';
-import { accessLogMiddleware } from './observability/access-log.middleware';
 import { MetricsService } from './observability/metrics.service';
-import { requestMetricsMiddleware } from './observability/request-metrics.middleware';
+import { requestObserverMiddleware } from './observability/request-observer.middleware';
 
 /** Body size limits for every parser (SECURITY: hostile input). */
 export const BODY_LIMIT = '64kb';
@@ -48,9 +45,7 @@ export function setupApp(
   app.disable('x-powered-by');
   // RFC 6749 §3.2 token requests are forms; "extended: false" keeps parameters flat strings
   // (duplicates arrive as arrays, which the endpoints reject).
-  app.use(requestIdMiddleware);
-  app.use(accessLogMiddleware(logger));
-  if (config.metrics.enabled) app.use(requestMetricsMiddleware(app.get(MetricsService)));
+  app.use(requestObserverMiddleware(logger, config.metrics.enabled ? app.get(MetricsService) : null));
   app.use(securityHeaders({ https: config.issuer.startsWith('https://') }));
   app.use(publicCorsMiddleware);
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 100 }));
@@ -63,7 +58,6 @@ export function setupApp(
     next(fromBodyParserError(err) ?? err),
   );
   app.use(rejectNulBytes);
-  app.use(cookieParser(config.appSecret));
   app.useGlobalPipes(createValidationPipe());
   // Every OAuthErrorFilter instance (global JSON, per-controller HTML) reports outages here.
   app.set(DATABASE_AVAILABILITY_SETTING, app.get(DatabaseAvailability));

@@ -34,7 +34,7 @@ const STARTUP_CONTEXTS: ReadonlySet<string> = new Set([
 /**
  * The application's logger, on pino: one JSON object per line (`LOG_FORMAT=pretty`: one readable
  * line), with the request id, every string redacted (docs/architecture.md, `common`). Nest's own
- * messages go through it, and the access log (`access-log.middleware.ts`) writes through `.pino`.
+ * messages go through it, and the access log (`request-observer.middleware.ts`) writes through `.pino`.
  */
 export class JsonLogger implements LoggerService {
   readonly pino: Pino;

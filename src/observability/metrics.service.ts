@@ -116,7 +116,7 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** A finished HTTP request (called once per request by the request-metrics middleware). */
+  /** A finished HTTP request (called once per request by the request-observer middleware). */
   observeRequest(
     method: string,
     route: string,

@@ -5,7 +5,9 @@ import {
   Injectable,
   UseGuards,
 } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import cookieParser from 'cookie-parser';
+import type { Request, RequestHandler, Response } from 'express';
+import { AppConfig } from 'src/config/app-config';
 import type { BrowserContext } from './cookie-intent';
 import { SessionService, SignedInUser } from './session.service';
 
@@ -25,11 +27,23 @@ interface BrowserRequest extends Request {
  */
 @Injectable()
 export class SessionGuard implements CanActivate {
-  constructor(private readonly sessions: SessionService) {}
+  /**
+   * Cookies are read here, on the browser routes only (no other route reads or signs one): it
+   * also sets `req.secret`, which Express's signed `res.cookie` needs.
+   */
+  private readonly parseCookies: RequestHandler;
+
+  constructor(
+    private readonly sessions: SessionService,
+    config: AppConfig,
+  ) {
+    this.parseCookies = cookieParser(config.appSecret);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const req = http.getRequest<BrowserRequest>();
+    this.parseCookies(req, http.getResponse<Response>(), () => undefined);
     const cookies = (req.signedCookies ?? {}) as Record<string, unknown>;
     const resolved = await this.sessions.resolve(cookies[this.sessions.sessionCookie]);
     if (!resolved.signedIn && resolved.clearCookie) {

@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { sendHtml } from './html/send-html';
-import { securityHeaders } from './security-headers';
+import { helmetFor, securityHeaders } from './security-headers';
 
 function app(https: boolean) {
   const a = express();
@@ -43,5 +43,19 @@ describe(securityHeaders.name, () => {
   it('should not set Cross-Origin-Opener-Policy (popup-based authorization flows need window.opener)', async () => {
     const res = await request(app(false)).get('/page');
     expect(res.headers['cross-origin-opener-policy']).toBeUndefined();
+  });
+
+  it.each([false, true])('should send exactly what helmet itself sends, whatever the request (https issuer: %s)', async (https) => {
+    const pick = (h: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(h).filter(([k]) => !['date', 'connection', 'keep-alive', 'content-length', 'content-type', 'etag'].includes(k)));
+    const real = express().use(helmetFor({ https }) as express.RequestHandler).get('/json', (_req, res) => res.json({ ok: true }));
+    for (const req of [
+      request(app(https)).get('/json'),
+      request(app(https)).get('/json').set('X-Forwarded-Proto', 'https').set('User-Agent', 'MSIE 8.0'),
+    ]) {
+      const ours = await req;
+      const theirs = await request(real).get('/json').set('X-Forwarded-Proto', 'https').set('User-Agent', 'MSIE 8.0');
+      expect(pick(ours.headers)).toEqual(pick(theirs.headers));
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HotSql } from 'src/database/hot-sql';
+import { StatementBatcher } from 'src/database/statement-batcher';
 
 export interface AccessTokenRecord {
   jti: string;
@@ -32,29 +33,27 @@ const INSERT_ACCESS_BATCH = `INSERT INTO access_tokens (jti, client_id, user_id,
     FROM unnest($1::varchar[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::timestamptz[])
       AS t(jti, client_id, user_id, scope, resource, grant_id, expires_at)`;
 
-interface PendingAccess {
-  record: AccessTokenRecord;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
-
 /**
  * Records what the token endpoint issued: the access token's jti and, with it, the refresh token's
  * hash, in ONE statement (one round trip per issuance, docs/architecture.md §5). Access tokens issued
- * alone (client_credentials, refresh retries) are group-committed: those of one event-loop turn,
- * and those issued while MAX_BATCHES_IN_FLIGHT batches are being written, go in one multi-row
- * INSERT; each request still answers only after its own row is committed (docs/performance.md).
+ * alone (client_credentials, refresh retries) are group-committed (StatementBatcher): those of one
+ * event-loop turn, and those issued while MAX_BATCHES_IN_FLIGHT batches are being written, go in
+ * one multi-row INSERT; each request still answers only after its own row is committed.
  */
 @Injectable()
 export class IssuedTokensRepository {
-  private pending: PendingAccess[] = [];
-  private scheduled = false;
-  private inFlight = 0;
+  private readonly accessBatches: StatementBatcher<AccessTokenRecord, void>;
 
-  constructor(private readonly sql: HotSql) {}
+  constructor(private readonly sql: HotSql) {
+    this.accessBatches = new StatementBatcher({
+      maxBatch: MAX_ACCESS_BATCH,
+      maxInFlight: MAX_BATCHES_IN_FLIGHT,
+      run: (records) => this.insertAccess(records),
+    });
+  }
 
   async record(access: AccessTokenRecord, refresh: RefreshTokenRecord | null): Promise<void> {
-    if (!refresh) return this.recordAccess(access);
+    if (!refresh) return this.accessBatches.submit(access);
     const a = [access.jti, access.clientId, access.userId, access.scope, access.resource, access.grantId, access.expiresAt];
     await this.sql.query(
       'issue_access_refresh',
@@ -66,44 +65,17 @@ export class IssuedTokensRepository {
     );
   }
 
-  private recordAccess(record: AccessTokenRecord): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ record, resolve, reject });
-      this.schedule();
-    });
-  }
-
-  /** A flush at the end of this turn, unless enough batches are in flight already. */
-  private schedule(): void {
-    if (this.scheduled || this.pending.length === 0 || this.inFlight >= MAX_BATCHES_IN_FLIGHT) return;
-    this.scheduled = true;
-    setImmediate(() => this.flush());
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    const batch = this.pending.splice(0, MAX_ACCESS_BATCH);
-    if (batch.length === 0) return;
-    this.inFlight++;
-    const column = <T>(pick: (r: AccessTokenRecord) => T) => batch.map((p) => pick(p.record));
-    this.sql
-      .query('issue_access_batch', INSERT_ACCESS_BATCH, [
-        column((r) => r.jti),
-        column((r) => r.clientId),
-        column((r) => r.userId),
-        column((r) => r.scope.join(' ')),
-        column((r) => r.resource),
-        column((r) => r.grantId),
-        column((r) => r.expiresAt),
-      ])
-      .then(
-        () => batch.forEach((p) => p.resolve()),
-        (err: unknown) => batch.forEach((p) => p.reject(err)),
-      )
-      .finally(() => {
-        this.inFlight--;
-        this.schedule();
-      });
-    this.schedule();
+  private async insertAccess(records: AccessTokenRecord[]): Promise<void[]> {
+    const column = <T>(pick: (r: AccessTokenRecord) => T) => records.map(pick);
+    await this.sql.query('issue_access_batch', INSERT_ACCESS_BATCH, [
+      column((r) => r.jti),
+      column((r) => r.clientId),
+      column((r) => r.userId),
+      column((r) => r.scope.join(' ')),
+      column((r) => r.resource),
+      column((r) => r.grantId),
+      column((r) => r.expiresAt),
+    ]);
+    return records.map(() => undefined);
   }
 }

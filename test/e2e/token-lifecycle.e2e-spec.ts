@@ -1,3 +1,4 @@
+import { sha256Hex } from 'src/common/hashing';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { Clock } from 'src/common/clock';
@@ -96,6 +97,24 @@ describe('Token lifecycle: refresh, client credentials, revocation, introspectio
       const [successor] = [...successors];
       expect((await introspect(successor)).active).toBe(true);
       expect((await refresh(successor)).status).toBe(200);
+    });
+
+    it('should rotate many families refreshed at once, each token twice, with exactly one successor per token', async () => {
+      const families = await Promise.all(Array.from({ length: 5 }, () => tokens()));
+      // Each token twice, all at once: rotations arriving together share a statement, duplicates included.
+      const presented = [...families, ...families].map((f) => f.refresh_token);
+      const results = await Promise.all(presented.map((rt) => refresh(rt)));
+      expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
+      families.forEach((f, i) => expect(results[i].body.refresh_token).toBe(results[i + 5].body.refresh_token));
+      expect(new Set(results.map((r) => r.body.refresh_token)).size).toBe(5);
+      const rows = await t.dataSource.query(
+        `SELECT p.token_hash, count(s.token_hash)::int AS successors FROM refresh_tokens p
+           LEFT JOIN refresh_tokens s ON s.parent_hash = p.token_hash
+          WHERE p.token_hash = ANY($1) GROUP BY p.token_hash`,
+        [families.map((f) => sha256Hex(f.refresh_token))],
+      );
+      expect(rows.map((r: { successors: number }) => r.successors)).toEqual(Array(5).fill(1));
+      for (const r of results.slice(0, 5)) expect((await refresh(r.body.refresh_token)).status).toBe(200);
     });
 
     it('should bind the token to its client, allow only narrower scope, and keep the resource', async () => {

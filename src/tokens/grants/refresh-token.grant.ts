@@ -63,10 +63,10 @@ export class RefreshTokenGrant implements GrantTypeHandler {
   ): Promise<TokenResponse> {
     const access = await this.mintAccess(stored, scope);
     const successor = this.issuer.newRefreshToken();
-    const won = await this.refreshTokens.rotate(
-      stored.tokenHash,
-      this.clock.now(),
-      {
+    const won = await this.refreshTokens.rotate({
+      oldHash: stored.tokenHash,
+      usedAt: this.clock.now(),
+      successor: {
         tokenHash: successor.hash,
         clientId: stored.clientId,
         userId: stored.userId,
@@ -76,9 +76,9 @@ export class RefreshTokenGrant implements GrantTypeHandler {
         parentHash: stored.tokenHash,
         expiresAt: this.issuer.refreshExpiry(stored.grantExpiresAt),
       },
-      seal(successor.token, presented, SUCCESSOR_INFO),
-      access.record,
-    );
+      successorCiphertext: seal(successor.token, presented, SUCCESSOR_INFO),
+      access: access.record,
+    });
     if (won) {
       this.audit.record({ type: 'token.refreshed', outcome: 'success', userId: stored.userId, clientId: stored.clientId });
       return this.issuer.response(access, successor.token);

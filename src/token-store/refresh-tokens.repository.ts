@@ -7,7 +7,7 @@ import { StatementBatcher } from 'src/database/statement-batcher';
 
 /** Refresh lookups or rotations sent together at most, and batches of each running at once. */
 export const MAX_REFRESH_BATCH = 64;
-export const MAX_REFRESH_BATCHES_IN_FLIGHT = 2;
+export const MAX_REFRESH_BATCHES_IN_FLIGHT = 1;
 
 const REFRESH_TOKENS_PURGE: PurgeSpec = {
   lock: 'refresh_tokens',

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { JsonReplyAdapter } from './common/json-reply.adapter';
 import { JsonLogger } from './common/json-logger';
 import { AppConfig } from './config/app-config';
 import { InvalidEnvironmentError, validateEnv } from './config/validate-env';
@@ -24,7 +25,10 @@ async function bootstrap(): Promise<void> {
   }
   const logger = new JsonLogger(env.LOG_LEVEL, undefined, env.LOG_FORMAT);
   const { AppModule } = await import('./app.module');
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, new JsonReplyAdapter(), {
+    logger,
+    bodyParser: false,
+  });
   setupApp(app, { logger });
   const config = app.get(AppConfig);
   installGracefulShutdown(app, logger);

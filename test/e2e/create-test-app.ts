@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppModule } from 'src/app.module';
+import { JsonReplyAdapter } from 'src/common/json-reply.adapter';
 import { JsonLogger, LogSink } from 'src/common/json-logger';
 import { AppConfig } from 'src/config/app-config';
 import { RATE_LIMIT_ENV_NAMES } from 'src/config/security-config';
@@ -72,7 +73,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   if (options.override) builder = options.override(builder);
   const moduleRef = await builder.compile();
   const logger = new JsonLogger(config.logLevel, sink);
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger });
+  const app = moduleRef.createNestApplication<NestExpressApplication>(new JsonReplyAdapter(), { bodyParser: false, logger });
   setupApp(app, { logger });
   await app.init();
   // listen(handle): the HTTP server takes over the socket that has held the port since it was chosen.

@@ -8,7 +8,8 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * Nest's Express adapter, with one shortcut for the hot paths (docs/performance.md, "Every
  * request"): a handler's JSON answer to a POST, PUT, PATCH or DELETE is written in one step, with
  * the headers Express's `res.json` would set (`Content-Type: application/json; charset=utf-8`,
- * `Content-Length`) and the same `JSON.stringify` text. What it skips is Express's `res.send` work
+ * `Content-Length`) and the same `JSON.stringify` text (the app sets no `json replacer`, `json spaces`
+ * or `json escape`, which `res.json` would apply). What it skips is Express's `res.send` work
  * that only a GET or HEAD can use: the weak ETag (a SHA-1 of every body) and the freshness check
  * behind it, and re-parsing the Content-Type to add the charset. Everything else goes through Nest's own
  * reply: GET and HEAD (ETags and 304 stay), a Content-Type a handler chose, 204 and 304, streams and

@@ -22,11 +22,7 @@ export class AccessTokenRevocationRepository {
 
   /** The token's revocation state, or null when no such jti was ever issued (or it was purged). */
   async findRevocationState(jti: string): Promise<AccessTokenRevocationState | null> {
-    const rows = await this.sql.query<{ revoked: boolean; expires_at: Date | string }>(
-      'access_token_revocation_state',
-      REVOCATION_STATE_SQL,
-      [jti],
-    );
+    const rows = await this.sql.query<{ revoked: boolean; expires_at: Date | string }>(REVOCATION_STATE_SQL, [jti]);
     const row = rows[0];
     if (!row) return null;
     return { revoked: row.revoked === true, expiresAt: new Date(row.expires_at) };

@@ -55,7 +55,7 @@ export class IssuedTokensRepository {
   async record(access: AccessTokenRecord, refresh: RefreshTokenRecord | null): Promise<void> {
     if (!refresh) return this.accessBatches.submit(access);
     const a = [access.jti, access.clientId, access.userId, access.scope, access.resource, access.grantId, access.expiresAt];
-    await this.sql.query(
+    await this.sql.prepared(
       'issue_access_refresh',
       `WITH a AS (INSERT INTO access_tokens (jti, client_id, user_id, scope, resource, grant_id, expires_at)
                   VALUES ($1, $2, $3, $4, $5, $6, $7))
@@ -67,7 +67,7 @@ export class IssuedTokensRepository {
 
   private async insertAccess(records: AccessTokenRecord[]): Promise<void[]> {
     const column = <T>(pick: (r: AccessTokenRecord) => T) => records.map(pick);
-    await this.sql.query('issue_access_batch', INSERT_ACCESS_BATCH, [
+    await this.sql.prepared('issue_access_batch', INSERT_ACCESS_BATCH, [
       column((r) => r.jti),
       column((r) => r.clientId),
       column((r) => r.userId),

@@ -144,7 +144,7 @@ export class RefreshTokensRepository {
   }
 
   private async findMany(hashes: string[]): Promise<(StoredRefreshToken | null)[]> {
-    const rows: Row[] = await this.sql.query('refresh_find_by_hashes', FIND_BY_HASHES, [[...new Set(hashes)]]);
+    const rows: Row[] = await this.sql.query(FIND_BY_HASHES, [[...new Set(hashes)]]);
     const byHash = new Map(rows.map((r) => [r.token_hash as string, r]));
     return hashes.map((h) => {
       const row = byHash.get(h);
@@ -159,7 +159,7 @@ export class RefreshTokensRepository {
     for (const r of batch) if (!first.has(r.oldHash)) first.set(r.oldHash, r);
     const sent = [...first.values()];
     const col = <T>(pick: (r: Rotation) => T) => sent.map(pick);
-    const rows: Row[] = await this.sql.query('refresh_rotate_batch', ROTATE_BATCH, [
+    const rows: Row[] = await this.sql.query(ROTATE_BATCH, [
       col((r) => r.oldHash),
       col((r) => r.usedAt),
       col((r) => r.successor.tokenHash),

@@ -15,7 +15,8 @@ const AUDIT_PURGE: PurgeSpec = {
   orderBy: 't.at',
 };
 
-export type NewAuditEvent = Omit<AuditEvent, 'id'>;
+/** A row to write; its details already as JSON text (redacted, JSON-safe, bounded by AuditService). */
+export type NewAuditEvent = Omit<AuditEvent, 'id' | 'details'> & { detailsJson: string };
 
 export interface AuditQueryFilters {
   type?: AuditEventType;
@@ -88,7 +89,7 @@ export class AuditEventsRepository {
         rows.map((r) => r.ip ?? null),
         rows.map((r) => r.userAgent ?? null),
         rows.map((r) => r.requestId ?? null),
-        rows.map((r) => JSON.stringify(r.details ?? {})),
+        rows.map((r) => r.detailsJson),
       ],
     );
   }

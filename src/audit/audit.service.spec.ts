@@ -35,8 +35,9 @@ class FakeAuditEventsRepository {
     this.batches.push([...rows]);
   }
 
-  get rows(): NewAuditEvent[] {
-    return this.batches.flat();
+  /** Every row written, its details parsed back from the JSON text that went to the database. */
+  get rows(): (NewAuditEvent & { details: Record<string, unknown> })[] {
+    return this.batches.flat().map((r) => ({ ...r, details: JSON.parse(r.detailsJson) as Record<string, unknown> }));
   }
 }
 
@@ -72,7 +73,7 @@ describe(AuditService.name, () => {
     await sut.flush();
     expect(repo.batches).toHaveLength(1);
     expect(repo.batches[0]).toHaveLength(AUDIT_BATCH_SIZE);
-    expect(repo.batches[0].map((r) => r.details.i)).toEqual([...Array(AUDIT_BATCH_SIZE).keys()]);
+    expect(repo.batches[0].map((r) => JSON.parse(r.detailsJson).i)).toEqual([...Array(AUDIT_BATCH_SIZE).keys()]);
   });
 
   it('should write a partial batch when the flush interval elapses', async () => {

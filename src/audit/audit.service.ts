@@ -140,11 +140,11 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
   }
 
   private toRow(event: AuditRecord): NewAuditEvent {
-    const details = safeDetails(event.details);
+    let detailsJson = safeDetailsJson(event.details);
     let userId = event.userId ?? null;
     if (userId !== null && !isUuid(userId)) {
       // user_id is a uuid column: keep the value, but where it cannot break the batch.
-      details.userId = truncate(userId, 128);
+      detailsJson = JSON.stringify({ ...(JSON.parse(detailsJson) as object), userId: truncate(userId, 128) });
       userId = null;
     }
     return {
@@ -156,7 +156,7 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
       ip: truncate(event.ip, WIDTH.ip),
       userAgent: truncate(event.userAgent, WIDTH.userAgent),
       requestId: truncate(event.requestId ?? currentRequestId(), WIDTH.requestId),
-      details,
+      detailsJson,
     };
   }
 
@@ -268,9 +268,12 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
   }
 }
 
-/** Redacted, JSON-safe, size-bounded copy of the caller's details. */
-function safeDetails(details: Record<string, unknown> | undefined): Record<string, unknown> {
-  if (!details || typeof details !== 'object') return {};
+/**
+ * The caller's details as the JSON text of an object: redacted, JSON-safe, size-bounded. Made once
+ * on the request path and written as it is (no parse and second stringify).
+ */
+function safeDetailsJson(details: Record<string, unknown> | undefined): string {
+  if (!details || typeof details !== 'object' || Array.isArray(details)) return '{}';
   try {
     // PostgreSQL text and jsonb refuse NUL; BigInt would make JSON.stringify throw.
     const json = JSON.stringify(redact(details), (_key, value: unknown) =>
@@ -280,14 +283,11 @@ function safeDetails(details: Record<string, unknown> | undefined): Record<strin
           ? value.replace(/\0/g, '')
           : value,
     );
-    if (json === undefined) return {};
-    if (Buffer.byteLength(json) > MAX_DETAILS_BYTES) return { truncated: true };
-    const parsed: unknown = JSON.parse(json);
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : {};
+    // A details object whose toJSON returns something else than an object is not kept.
+    if (json === undefined || json[0] !== '{') return '{}';
+    return Buffer.byteLength(json) > MAX_DETAILS_BYTES ? '{"truncated":true}' : json;
   } catch {
-    return { unserializable: true };
+    return '{"unserializable":true}';
   }
 }
 

@@ -114,13 +114,13 @@ describe('Audit trail (e2e)', () => {
         ip: null,
         userAgent: null,
         requestId: null,
-        details: {},
+        detailsJson: '{}',
       })),
     );
     // And one recent event of its own, which must survive (no other test's events are relied on).
     const keptClient = `kept-${randomUUID()}`;
     await repository.insertMany([
-      { at: new Date(), type: 'token.issued', outcome: 'success' as const, userId: null, clientId: keptClient, ip: null, userAgent: null, requestId: null, details: {} },
+      { at: new Date(), type: 'token.issued', outcome: 'success' as const, userId: null, clientId: keptClient, ip: null, userAgent: null, requestId: null, detailsJson: '{}' },
     ]);
     expect((await sut.query({ clientId })).items).toHaveLength(5);
     expect(await repository.deleteOlderThan(new Date('2021-01-01T00:00:00Z'), 2)).toBe(5);

@@ -97,14 +97,17 @@ describe('Request bodies: limits, content types, encodings (e2e)', () => {
     });
   });
 
-  it('should answer malformed JSON with 400 invalid_request', async () => {
-    const res = await post('/oauth/register', 'application/json', '{"redirect_uris":');
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'malformed request body',
-    });
-  });
+  it.each(['application/json', 'application/json; charset=utf-8', 'application/vnd.example+json'])(
+    'should answer malformed JSON sent as %s with 400 invalid_request',
+    async (type) => {
+      const res = await post('/oauth/register', type, '{"redirect_uris":');
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        error: 'invalid_request',
+        error_description: 'malformed request body',
+      });
+    },
+  );
 
   it('should answer a body that does not match its Content-Encoding with 400, not 500', async () => {
     for (const encoding of ['gzip', 'deflate', 'br']) {
